@@ -1,0 +1,77 @@
+package org.vtsim.cost;
+
+/**
+ * Every item the model charges cycles for, with the default figure of the Skylake-class
+ * profile and where that figure comes from. {@link CostProfile} maps items to cycles;
+ * {@code docs/cost-model.md} is generated from this table by {@code vtsim costs --markdown}.
+ *
+ * <p>Functional results never depend on these numbers: they only feed the cycle counter.
+ */
+public enum Cost {
+    /** Retiring one simple integer instruction (ALU, MOV, LEA, branch not taken). */
+    INSTRUCTION(1, "Agner Fog, Instruction tables (Skylake): simple ALU/MOV reciprocal throughput 0.25-0.5, "
+            + "latency 1; vtsim charges latency 1 because it models an in-order core"),
+    /** Extra for a taken branch, CALL, RET or JMP (front-end redirect). */
+    TAKEN_BRANCH(1, "Agner Fog, Microarchitecture (Skylake): taken branches have a throughput of 1-2 per cycle; "
+            + "one extra cycle for the fetch redirect"),
+    /** IMUL/MUL latency. */
+    MULTIPLY(3, "Agner Fog, Instruction tables (Skylake): IMUL r64,r64 latency 3"),
+    /** DIV/IDIV 32-bit latency. */
+    DIVIDE_32(26, "Agner Fog, Instruction tables (Skylake): DIV r32 latency 26"),
+    /** DIV/IDIV 64-bit latency. */
+    DIVIDE_64(42, "Agner Fog, Instruction tables (Skylake): DIV r64 latency 35-88; middle of the range"),
+    /** A data memory access that hits the L1 data cache (load-to-use). */
+    MEMORY_ACCESS(4, "Intel 64 and IA-32 Architectures Optimization Reference Manual, Skylake: L1D load-to-use 4-5"),
+    /** A locked read-modify-write (XCHG with memory, LOCK prefix). */
+    LOCKED_ACCESS(18, "Agner Fog, Instruction tables (Skylake): LOCK ADD/XCHG m,r latency ~18"),
+    /** Per iteration of a REP string instruction, beyond the first. */
+    STRING_ITERATION(1, "Agner Fog, Instruction tables (Skylake): REP MOVS/STOS ~1 cycle per element for "
+            + "small counts"),
+    /** Lookup that hits the first-level TLB (folded into the memory access; 0 extra). */
+    TLB_L1_HIT(0, "Intel Optimization Reference Manual: an L1 DTLB hit adds no latency to the load"),
+    /** Extra latency of a miss in L1 TLB that hits the second-level (unified) TLB. */
+    TLB_L2_HIT(9, "Intel Optimization Reference Manual, Skylake: STLB hit ~9 cycles extra"),
+    /** One memory reference made by a page walk (paging-structure entry read). */
+    WALK_REFERENCE(20, "Bhargava et al., ASPLOS 2008, and Intel Optimization Reference Manual: page-walk "
+            + "references mostly hit L2/L3 (12-40 cycles); 20 is the middle"),
+    /** A page-walk reference satisfied by a paging-structure cache instead of memory. */
+    PSC_HIT(1, "Intel SDM Vol. 3A 4.10.3: paging-structure caches skip the reference; ~1 cycle lookup"),
+    /** Serialising instructions: MOV to CR, LGDT/LIDT, WRMSR, CPUID and the like. */
+    SERIALIZING(30, "Agner Fog, Instruction tables (Skylake): MOV CR / WRMSR / LGDT 20-100+ cycles; CPUID "
+            + "~100-200; 30 for the common case"),
+    /** CPUID on bare metal. */
+    CPUID(100, "Agner Fog, Instruction tables (Skylake): CPUID latency 100-250"),
+    /** RDTSC. */
+    RDTSC(25, "Agner Fog, Instruction tables (Skylake): RDTSC latency ~25"),
+    /** An IN/OUT to a device port (uncached I/O bus access). */
+    PORT_IO(1000, "ISA/LPC port I/O is ~1 µs on PC chipsets (Linux outb_p uses port 0x80 as a ~1 µs delay); "
+            + "1000 cycles at ~1 GHz of effective bus clocking"),
+    /** An access to device MMIO (uncached). */
+    MMIO_ACCESS(200, "Uncached access latency, Intel Optimization Reference Manual: ~DRAM latency, 150-250"),
+    /** Delivering an exception or interrupt through the IDT (and IRET back). */
+    EVENT_DELIVERY(200, "Agner Fog, Microarchitecture: interrupt/exception round trip is hundreds of cycles; "
+            + "INT n ~ 100-200 on Skylake"),
+    /** SYSCALL or SYSRET. */
+    SYSCALL(50, "Agner Fog, Instruction tables (Skylake): SYSCALL/SYSRET ~50-70 each, measured round trip "
+            + "~100-150"),
+    /** Invalidation instructions (INVLPG, INVPCID). */
+    INVALIDATE(100, "Agner Fog, Instruction tables (Skylake): INVLPG ~100-200"),
+    /** Halted-cycle accounting: HLT itself (the idle time is added by the clock). */
+    HLT(10, "Nominal: HLT enters C1; the idle interval itself is charged by the platform clock");
+
+    private final long defaultCycles;
+    private final String source;
+
+    Cost(long defaultCycles, String source) {
+        this.defaultCycles = defaultCycles;
+        this.source = source;
+    }
+
+    public long defaultCycles() {
+        return defaultCycles;
+    }
+
+    public String source() {
+        return source;
+    }
+}
