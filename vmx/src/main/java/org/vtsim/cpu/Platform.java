@@ -1,0 +1,54 @@
+package org.vtsim.cpu;
+
+/**
+ * What the CPU sees of the machine around it: the I/O port space, the MMIO window, the
+ * interrupt controller's INTR line, model-specific registers that belong to a device (the
+ * x2APIC MSRs), and simulated time. The CPU knows nothing more about the platform (or about
+ * who, if anyone, runs in VMX root operation).
+ *
+ * <p>Time is the CPU's cycle counter: the core calls {@link #advanceTo(long)} at instruction
+ * boundaries no later than {@link #nextEventCycle()}, so device timers fire deterministically.
+ */
+public interface Platform {
+    /** IN from a port; {@code size} is 1, 2 or 4. Unclaimed ports read as all ones. */
+    int ioRead(int port, int size);
+
+    /** OUT to a port; {@code size} is 1, 2 or 4. Writes to unclaimed ports are dropped. */
+    void ioWrite(int port, int size, int value);
+
+    /** First physical address of the MMIO window (RAM is never mapped inside it). */
+    long mmioStart();
+
+    /** Physical address one past the MMIO window. */
+    long mmioEnd();
+
+    /** A read inside the MMIO window; unclaimed addresses read as all ones. */
+    long mmioRead(long pa, int size);
+
+    /** A write inside the MMIO window; writes to unclaimed addresses are dropped. */
+    void mmioWrite(long pa, int size, long value);
+
+    /** Whether a device owns this MSR (for example x2APIC 0x800-0x8ff, IA32_APIC_BASE). */
+    boolean ownsMsr(int msr);
+
+    /** Reads a device MSR; throws {@link CpuFault} #GP(0) where the device says so. */
+    long readMsr(int msr);
+
+    /** Writes a device MSR; throws {@link CpuFault} #GP(0) where the device says so. */
+    void writeMsr(int msr, long value);
+
+    /** Whether a maskable interrupt is pending on INTR (before RFLAGS.IF is considered). */
+    boolean interruptPending();
+
+    /** INTA cycle: the vector of the highest-priority pending interrupt, now in service. */
+    int acknowledgeInterrupt();
+
+    /** Brings every device up to simulated time {@code cycle}, firing what is due. */
+    void advanceTo(long cycle);
+
+    /** The cycle of the next timer event, or {@link Long#MAX_VALUE} if none is armed. */
+    long nextEventCycle();
+
+    /** Whether a device (the exit device, a reset) asked for the run to end. */
+    boolean stopRequested();
+}
