@@ -1,0 +1,23 @@
+package org.vtsim.tools;
+
+/**
+ * Process exit statuses of vtsim's own outcomes. They are even, so they never collide with a
+ * guest's exit-device status, which is {@code (v << 1) | 1} and therefore odd.
+ */
+public final class ExitStatus {
+    /** The command did what was asked (commands other than {@code run}). */
+    public static final int OK = 0;
+    /** Bad command line or unreadable / malformed input (picocli's usage status). */
+    public static final int USAGE = 2;
+    /** The guest shut the CPU down (triple fault) before using the exit device. */
+    public static final int GUEST_SHUTDOWN = 4;
+    /** The instruction or cycle limit was reached before the guest exited. */
+    public static final int LIMIT_REACHED = 6;
+    /** The guest halted with no interrupt that could ever wake it. */
+    public static final int GUEST_HUNG = 8;
+    /** A bug in vtsim itself. */
+    public static final int INTERNAL_ERROR = 10;
+
+    private ExitStatus() {
+    }
+}
