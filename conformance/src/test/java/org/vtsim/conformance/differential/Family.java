@@ -1,0 +1,39 @@
+package org.vtsim.conformance.differential;
+
+import java.util.function.Consumer;
+
+/** The instruction families the generator draws from, each with the code that emits one of them. */
+enum Family {
+    MOV(DataMovement::mov),
+    MOVZX_MOVSX(DataMovement::movzxMovsx),
+    LEA(DataMovement::lea),
+    XCHG(DataMovement::xchg),
+    BSWAP(DataMovement::bswap),
+    CONVERT(DataMovement::convert),
+    ADD_SUB(Arithmetic::alu),
+    INC_DEC_NEG(Arithmetic::incDecNeg),
+    LOGIC(Arithmetic::logic),
+    SHIFT(ShiftsAndBits::shift),
+    ROTATE(ShiftsAndBits::rotate),
+    SHLD_SHRD(ShiftsAndBits::doubleShift),
+    BT(ShiftsAndBits::bitTest),
+    BSF_BSR(ShiftsAndBits::bitScan),
+    TZCNT_LZCNT_POPCNT(ShiftsAndBits::count),
+    MUL_IMUL(MulDiv::mul),
+    DIV_IDIV(MulDiv::div),
+    STRING(StackFlowString::string),
+    CMOV(StackFlowString::cmov),
+    SETCC(StackFlowString::setcc),
+    JCC(StackFlowString::jcc),
+    PUSH_POP(StackFlowString::pushPop),
+    LOCKED(StackFlowString::locked),
+    LAHF_SAHF(StackFlowString::lahfSahf),
+    FLAG_OPS(StackFlowString::flagOps),
+    PUSHF_POPF(StackFlowString::pushfPopf);
+
+    final Consumer<Gen> emitter;
+
+    Family(Consumer<Gen> emitter) {
+        this.emitter = emitter;
+    }
+}

@@ -1,0 +1,37 @@
+package org.vtsim.conformance.differential;
+
+import java.util.List;
+
+/**
+ * One differential case: the initial register file and arithmetic flags, the seed of the scratch
+ * memory contents (both sides fill it with splitmix64 from this seed), and the code. {@code
+ * undefinedAtEnd} are the flags the SDM leaves undefined after the sequence, which are not compared.
+ */
+record TestCase(long seed, long[] regs, long rflags, long memorySeed, byte[] code, List<Insn> insns,
+        long undefinedAtEnd, boolean expectsFault) {
+
+    /** The scratch memory both sides start from. */
+    static byte[] initialMemory(long memorySeed) {
+        byte[] m = new byte[Layout.DATA_SIZE];
+        long s = memorySeed;
+        for (int i = 0; i < m.length; i += 8) {
+            s += 0x9e3779b97f4a7c15L;
+            long z = s;
+            z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+            z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+            z ^= z >>> 31;
+            for (int k = 0; k < 8; k++) {
+                m[i + k] = (byte) (z >>> (8 * k));
+            }
+        }
+        return m;
+    }
+
+    String listing() {
+        StringBuilder sb = new StringBuilder();
+        for (Insn i : insns) {
+            sb.append("    ").append(i).append('\n');
+        }
+        return sb.toString();
+    }
+}
