@@ -21,6 +21,8 @@ enum Family {
     TZCNT_LZCNT_POPCNT(ShiftsAndBits::count),
     MUL_IMUL(MulDiv::mul),
     DIV_IDIV(MulDiv::div),
+    /** A DIV/IDIV that must raise #DE; only ever the last instruction of a sequence. */
+    DIV_FAULT(MulDiv::divFault),
     STRING(StackFlowString::string),
     CMOV(StackFlowString::cmov),
     SETCC(StackFlowString::setcc),

@@ -97,6 +97,36 @@ final class MulDiv {
                 (signed ? "idiv " : "div ") + src, Family.DIV_IDIV, 0, 0, Flags.ARITH);
     }
 
+    /**
+     * DIV/IDIV that raises #DE (SDM Vol. 2A DIV: divisor 0, or a quotient too large for the
+     * destination): the fault is compared (vector, faulting RIP, the registers and flags at the
+     * fault, memory), which checks that a faulting instruction changes nothing.
+     */
+    static void divFault(Gen g) {
+        int size = g.size();
+        boolean signed = g.chance(50);
+        long min = 1L << (size * 8 - 1);
+        int why = g.rnd.nextInt(3);
+        long divisor = why == 0 ? 0 : signed ? -1 : g.value(size) | 1;
+        if (size == 1) {
+            long ax = why == 0 ? g.value(2) : signed ? min & 0xffff : (divisor & 0xff) << 8 | g.rnd.nextInt(256);
+            if (signed && why != 0) {
+                ax = 0xff80; // -128 / -1 = 128 does not fit in AL
+            }
+            g.setup(Encoder.raw(0x66, 0xb8, (int) ax & 0xff, (int) (ax >> 8) & 0xff), "mov ax," + Gen.hex(ax));
+        } else {
+            long high = why == 0 ? g.value(size) : signed ? -1 : divisor;
+            long low = why == 0 ? g.value(size) : signed ? min : g.value(size);
+            loadSized(g, Reg.RDX, size, high);
+            loadSized(g, Reg.RAX, size, low);
+        }
+        Reg r = Reg.of(8 + g.rnd.nextInt(8), size);
+        loadSized(g, r.num(), size, divisor);
+        g.emit(Encoder.modrm(Encoder.osize(size), w(size), new int[] {size == 1 ? 0xf6 : 0xf7}, null, signed ? 7 : 6, r,
+                        Encoder.NO_IMM, g.pc()),
+                (signed ? "idiv " : "div ") + r, Family.DIV_FAULT, 0, 0, 0);
+    }
+
     /** MOV r, imm of the given width (B0+r / B8+r), leaving the other bits as the width rules say. */
     static void loadSized(Gen g, int reg, int size, long value) {
         Reg r = Reg.of(reg, size);

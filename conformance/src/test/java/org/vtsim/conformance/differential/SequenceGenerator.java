@@ -35,6 +35,16 @@ final class SequenceGenerator {
         for (int i = 0; i < n && g.codeLength < Layout.CODE_SIZE - Layout.STUB_SIZE - 256; i++) {
             g.emitRandomFamily();
         }
+        boolean fault = false;
+        if (g.enabled.contains(Family.DIV_FAULT) && rnd.nextInt(20) == 0) {
+            Gen.Mark m = g.mark();
+            try {
+                MulDiv.divFault(g);
+                fault = true;
+            } catch (Encoder.Unencodable e) {
+                g.reset(m);
+            }
+        }
         ByteArrayOutputStream code = new ByteArrayOutputStream();
         for (Insn insn : g.insns) {
             code.writeBytes(insn.bytes());
@@ -42,6 +52,6 @@ final class SequenceGenerator {
         for (int i = 0; i < familyCounts.length; i++) {
             familyCounts[i] += g.familyCounts[i];
         }
-        return new TestCase(seed, regs, rflags, memorySeed, code.toByteArray(), g.insns, g.undefined, false);
+        return new TestCase(seed, regs, rflags, memorySeed, code.toByteArray(), g.insns, g.undefined, fault, g.undefinedAfter);
     }
 }

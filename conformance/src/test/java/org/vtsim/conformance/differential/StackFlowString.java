@@ -146,6 +146,7 @@ final class StackFlowString {
                 old.writes(), old.undefined()));
         // Either path may have been taken: a flag is defined afterwards only if both define it.
         g.undefined |= undefinedIfTaken;
+        g.undefinedAfter.set(g.undefinedAfter.size() - 1, g.undefined);
     }
 
     static void pushPop(Gen g) {

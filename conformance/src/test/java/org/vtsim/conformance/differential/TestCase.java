@@ -8,7 +8,12 @@ import java.util.List;
  * undefinedAtEnd} are the flags the SDM leaves undefined after the sequence, which are not compared.
  */
 record TestCase(long seed, long[] regs, long rflags, long memorySeed, byte[] code, List<Insn> insns,
-        long undefinedAtEnd, boolean expectsFault) {
+        long undefinedAtEnd, boolean expectsFault, List<Long> undefinedAfter) {
+
+    TestCase(long seed, long[] regs, long rflags, long memorySeed, byte[] code, List<Insn> insns, long undefinedAtEnd,
+            boolean expectsFault) {
+        this(seed, regs, rflags, memorySeed, code, insns, undefinedAtEnd, expectsFault, List.of());
+    }
 
     /** The scratch memory both sides start from. */
     static byte[] initialMemory(long memorySeed) {
@@ -25,6 +30,24 @@ record TestCase(long seed, long[] regs, long rflags, long memorySeed, byte[] cod
             }
         }
         return m;
+    }
+
+    /**
+     * The case cut after its first {@code n} instructions, or null when that would cut a skipped
+     * block (a jump would then leave the code).
+     */
+    TestCase prefix(int n) {
+        long end = n == insns.size() ? Layout.CODE + code.length : insns.get(n).address();
+        for (int i = 0; i < n; i++) {
+            String t = insns.get(i).text();
+            int at = t.indexOf(" 0x");
+            if (insns.get(i).family() == Family.JCC && at > 0 && Long.parseLong(t.substring(at + 3), 16) > end) {
+                return null;
+            }
+        }
+        byte[] cut = java.util.Arrays.copyOf(code, (int) (end - Layout.CODE));
+        return new TestCase(seed, regs, rflags, memorySeed, cut, insns.subList(0, n), undefinedAfter.get(n - 1),
+                expectsFault, undefinedAfter.subList(0, n));
     }
 
     String listing() {
