@@ -92,8 +92,11 @@ public final class CpuState {
     public final long[] gpr = new long[16];
     public long rip;
 
-    /** RFLAGS when the execution core keeps no lazy state; see {@link #getRflags()}. */
+    /** RFLAGS except the six arithmetic flags, which live in {@link #flags}; see {@link #getRflags()}. */
     private long rflags = FIXED1;
+
+    /** The arithmetic flags, computed lazily by the execution core. */
+    public final LazyFlags flags = new LazyFlags();
 
     public final Segment[] seg = {new Segment(), new Segment(), new Segment(), new Segment(), new Segment(),
         new Segment()};
@@ -117,11 +120,22 @@ public final class CpuState {
     public int cpl;
 
     public long getRflags() {
-        return rflags;
+        return (rflags & ~ARITH_FLAGS) | flags.materialize();
     }
 
     public void setRflags(long value) {
         rflags = (value & 0x3f7fd5L) | FIXED1;
+        flags.setBits(value);
+    }
+
+    /** RFLAGS without the arithmetic flags: cheap, for IF/DF/AC/IOPL tests on the hot path. */
+    public long systemFlags() {
+        return rflags;
+    }
+
+    /** Sets the non-arithmetic part of RFLAGS, leaving the arithmetic flags as they are. */
+    public void setSystemFlags(long value) {
+        rflags = (value & 0x3f7fd5L & ~ARITH_FLAGS) | FIXED1;
     }
 
     public boolean longModeActive() {

@@ -1,0 +1,55 @@
+package org.vtsim.cpu;
+
+import java.util.HexFormat;
+import org.vtsim.cost.CostProfile;
+import org.vtsim.ept.SparseMemory;
+
+/** Builds CPUs in a known mode with code at a fixed address, for tests. */
+public final class Machines {
+    public static final long CODE = 0x10000;
+    public static final long STACK_TOP = 0x80000;
+
+    private Machines() {
+    }
+
+    /** A CPU in 64-bit mode (flat segments, identity paging) with {@code hex} at {@link #CODE}. */
+    public static Cpu longMode(String hex, CostProfile costs) {
+        SparseMemory mem = new SparseMemory(1L << 36);
+        Cpu cpu = new Cpu(mem, new TestPlatform(), costs);
+        byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
+        mem.write(CODE, code, 0, code.length);
+        CpuState s = cpu.state();
+        s.cr0 = CpuState.CR0_PE | CpuState.CR0_PG | CpuState.CR0_ET;
+        s.cr4 = CpuState.CR4_PAE;
+        s.efer = CpuState.EFER_LME | CpuState.EFER_LMA;
+        s.seg[CpuState.CS].set(0x08, 0, 0xffffffffL, 0xb | Segment.ATTR_S | Segment.ATTR_P | Segment.ATTR_L
+                | Segment.ATTR_G);
+        for (int r : new int[] {CpuState.ES, CpuState.SS, CpuState.DS, CpuState.FS, CpuState.GS}) {
+            s.seg[r].set(0x10, 0, 0xffffffffL, 0x3 | Segment.ATTR_S | Segment.ATTR_P | Segment.ATTR_DB
+                    | Segment.ATTR_G);
+        }
+        s.rip = CODE;
+        s.gpr[CpuState.RSP] = STACK_TOP;
+        cpu.setTranslation(new IdentityTranslation());
+        return cpu;
+    }
+
+    /** A CPU in 32-bit protected mode (flat 4 GiB segments, paging off) with {@code hex} at {@link #CODE}. */
+    public static Cpu protectedMode(String hex, CostProfile costs) {
+        SparseMemory mem = new SparseMemory(1L << 36);
+        Cpu cpu = new Cpu(mem, new TestPlatform(), costs);
+        byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
+        mem.write(CODE, code, 0, code.length);
+        CpuState s = cpu.state();
+        s.cr0 = CpuState.CR0_PE | CpuState.CR0_ET;
+        s.seg[CpuState.CS].set(0x08, 0, 0xffffffffL, 0xb | Segment.ATTR_S | Segment.ATTR_P | Segment.ATTR_DB
+                | Segment.ATTR_G);
+        for (int r : new int[] {CpuState.ES, CpuState.SS, CpuState.DS, CpuState.FS, CpuState.GS}) {
+            s.seg[r].set(0x10, 0, 0xffffffffL, 0x3 | Segment.ATTR_S | Segment.ATTR_P | Segment.ATTR_DB
+                    | Segment.ATTR_G);
+        }
+        s.rip = CODE;
+        s.gpr[CpuState.RSP] = STACK_TOP;
+        return cpu;
+    }
+}
