@@ -14,7 +14,7 @@ import org.vtsim.ept.PhysicalMemory;
  * flags are set as the walk passes them; the leaf's A/D only when the access is allowed; entries
  * beyond memory read as all ones.
  */
-final class ReferenceWalk {
+public final class ReferenceWalk {
     /** One memory reference: a read or an A/D write. */
     record Ref(long address, long value, boolean write) {
     }
