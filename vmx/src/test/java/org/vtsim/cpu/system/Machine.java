@@ -66,7 +66,7 @@ final class Machine {
                 Descriptor.SYS_TSS_BUSY | Segment.ATTR_P);
         s.ldtr.set(0, 0, 0, Segment.ATTR_UNUSABLE);
         // No I/O bitmap by default: base beyond the limit.
-        mem.write(TSS + IoPermission.IO_MAP_BASE_OFFSET, 2, 0x68);
+        mem.write(TSS + IoPermission.IO_MAP_BASE_OFFSET, 2, 0xffff);
     }
 
     void setGdt(int index, long descriptor) {
