@@ -95,8 +95,29 @@ public final class PcPlatform implements Platform {
         io.register("COM1", COM1_PORT, 8, com1.asBusDevice());
         io.register("fw_cfg selector", FwCfg.SELECTOR_PORT, 1, fwCfg.selectorPort());
         io.register("fw_cfg data", FwCfg.DATA_PORT, 1, fwCfg.dataPort());
+        firmwareHandoff();
         mmio.register("local APIC", org.vtsim.platform.devices.ApicRegisters.DEFAULT_BASE, LocalApic.MMIO_SIZE,
                 new XapicWindow(apic));
+    }
+
+    /**
+     * The device state a PC BIOS (SeaBIOS under QEMU) leaves for the kernel it boots: the 8259A
+     * pair initialised (vectors 0x08 and 0x70, cascade on IR2, 8086 mode) but, unlike SeaBIOS,
+     * with every input masked, so no interrupt arrives before the kernel programs the PICs; PIT
+     * counter 0 running in mode 3 with count 65536 (18.2 Hz), as the BIOS programs it.
+     */
+    private void firmwareHandoff() {
+        int[][] icws = {{DualPic8259.MASTER_PORT, 0x08, 0x04}, {DualPic8259.SLAVE_PORT, 0x70, 0x02}};
+        for (int[] icw : icws) {
+            io.write(icw[0], 1, 0x11); // ICW1: edge, cascade, ICW4 needed
+            io.write(icw[0] + 1, 1, icw[1]); // ICW2: vector base
+            io.write(icw[0] + 1, 1, icw[2]); // ICW3: slave on IR2 / slave identity 2
+            io.write(icw[0] + 1, 1, 0x01); // ICW4: 8086 mode
+            io.write(icw[0] + 1, 1, 0xff); // OCW1: all masked
+        }
+        io.write(Pit8254.BASE_PORT + Pit8254.CONTROL, 1, 0x36); // counter 0, lobyte/hibyte, mode 3
+        io.write(Pit8254.BASE_PORT, 1, 0);
+        io.write(Pit8254.BASE_PORT, 1, 0);
     }
 
     public static Builder builder() {
