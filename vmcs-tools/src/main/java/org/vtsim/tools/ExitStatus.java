@@ -15,6 +15,8 @@ public final class ExitStatus {
     public static final int LIMIT_REACHED = 6;
     /** The guest halted with no interrupt that could ever wake it. */
     public static final int GUEST_HUNG = 8;
+    /** The guest needed a feature the model does not implement (the summary names it). */
+    public static final int UNSUPPORTED = 12;
     /** A bug in vtsim itself. */
     public static final int INTERNAL_ERROR = 10;
 

@@ -1,0 +1,191 @@
+package org.vtsim.tools;
+
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.BufferedOutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.vtsim.cost.CostProfile;
+import org.vtsim.guests.Guests;
+import org.vtsim.machine.Machine;
+import org.vtsim.machine.MachineConfig;
+import org.vtsim.machine.RunResult;
+import org.vtsim.platform.MemorySize;
+import org.vtsim.platform.boot.BootImageException;
+import org.vtsim.platform.boot.BootModule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vtsim run IMAGE}: boots an image as {@code qemu-system-x86_64 -kernel IMAGE} would and
+ * runs it. stdout carries exactly the guest's serial output; vtsim's own messages and the run
+ * summary go to stderr; the exit status is the guest's exit-device status.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a guest image (a multiboot v1 kernel or an x86-64 ELF executable).",
+            "IMAGE is a file, or the name of a bundled guest (see 'vtsim guests').",
+            "stdout carries the guest's serial output; the summary goes to stderr."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"odd N:the guest's exit-device status ((v << 1) | 1)",
+            "2:bad command line or image", "4:the guest shut down (triple fault)",
+            "6:the instruction limit was reached", "8:the guest hung (halted, nothing can wake it)",
+            "10:internal error in vtsim", "12:the guest needed a feature vtsim does not model"})
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image file or bundled guest name.")
+    String image;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "native",
+            description = "Memory virtualisation: native (bare metal, no VMM). ept and shadow come with the "
+                    + "monitor. Default: ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Option(names = "--append", paramLabel = "ARGS",
+            description = "Kernel command line. Default for a bundled guest: its default arguments.")
+    String append;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "A boot module (repeatable), as QEMU's -initrd.")
+    List<String> initrds = new ArrayList<>();
+
+    @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", defaultValue = "128M",
+            description = "Guest RAM, e.g. 512M or 2G (a bare number means MiB). Default: ${DEFAULT-VALUE}.")
+    String memory;
+
+    @Option(names = "--max-instructions", paramLabel = "N", defaultValue = "0",
+            description = "Stop after N instructions (0: no limit). Default: ${DEFAULT-VALUE}.")
+    long maxInstructions;
+
+    @Option(names = "--cost-profile", paramLabel = "FILE",
+            description = "Cost profile overriding items of the default Skylake profile (see 'vtsim costs').")
+    Path costProfile;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return run(err);
+        } catch (UsageProblem p) {
+            err.println("vtsim: " + p.getMessage());
+            return ExitStatus.USAGE;
+        }
+    }
+
+    private int run(PrintWriter err) throws UsageProblem {
+        if (!mode.equals("native")) {
+            throw new UsageProblem(mode.equals("ept") || mode.equals("shadow")
+                    ? "unsupported: --mode " + mode + " needs the VMX monitor, which this version does not have yet"
+                    : "unknown --mode '" + mode + "' (known: native)");
+        }
+        if (maxInstructions < 0) {
+            throw new UsageProblem("--max-instructions must not be negative");
+        }
+        long ram;
+        try {
+            ram = MemorySize.parse(memory);
+        } catch (IllegalArgumentException e) {
+            throw new UsageProblem(e.getMessage());
+        }
+        CostProfile costs = CostProfile.skylake();
+        if (costProfile != null) {
+            try {
+                costs = CostProfile.load(costProfile);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UsageProblem("cannot use cost profile " + costProfile + ": " + e.getMessage());
+            }
+        }
+        byte[] bytes;
+        String name;
+        String args = append;
+        Path file = Path.of(image);
+        if (Files.isRegularFile(file)) {
+            bytes = read(file);
+            name = image;
+        } else if (Guests.exists(image)) {
+            bytes = Guests.image(image);
+            name = image;
+            if (args == null) {
+                args = Guests.defaultArgs(image);
+            }
+        } else {
+            throw new UsageProblem(image + ": no such file, and no bundled guest of that name (bundled: "
+                    + String.join(", ", Guests.NAMES) + ")");
+        }
+        List<BootModule> modules = new ArrayList<>();
+        for (String spec : initrds) {
+            String f = spec.strip().split("\\s+", 2)[0];
+            modules.add(new BootModule(f, read(Path.of(f)), spec.strip()));
+        }
+
+        OutputStream serial = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 12) {
+            @Override
+            public synchronized void write(int b) throws IOException {
+                super.write(b);
+                if (b == '\n') {
+                    flush();
+                }
+            }
+        };
+        MachineConfig config = MachineConfig.defaults(serial)
+                .withRam(ram).withCosts(costs).withAppend(args == null ? "" : args)
+                .withMaxInstructions(maxInstructions).withModules(modules);
+        Machine machine;
+        try {
+            machine = Machine.boot(config, name, bytes);
+        } catch (BootImageException e) {
+            throw new UsageProblem(e.getMessage());
+        }
+        // Ctrl-C: stop the guest at the next slice and still print what was gathered.
+        CountDownLatch printed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            machine.requestStop();
+            try {
+                printed.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "vtsim-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        RunResult result = machine.run();
+        try {
+            serial.flush();
+        } catch (IOException e) {
+            err.println("vtsim: cannot write the guest's output: " + e.getMessage());
+        }
+        RunSummary.print(err, name, result);
+        printed.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C arrived: the hook is already running and waits for the summary above.
+        }
+        return RunSummary.processStatus(result);
+    }
+
+    private static byte[] read(Path p) throws UsageProblem {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new UsageProblem(p + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** A problem with the command line or its files: one line, usage status. */
+    static final class UsageProblem extends Exception {
+        UsageProblem(String message) {
+            super(message);
+        }
+    }
+}

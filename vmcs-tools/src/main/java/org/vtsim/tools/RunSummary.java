@@ -1,0 +1,58 @@
+package org.vtsim.tools;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import org.vtsim.machine.Outcome;
+import org.vtsim.machine.RunResult;
+
+/** The end-of-run summary vtsim prints on stderr. */
+final class RunSummary {
+    private RunSummary() {
+    }
+
+    static void print(PrintWriter err, String image, RunResult r) {
+        err.println();
+        err.println("vtsim: " + image + ": " + outcomeLine(r));
+        err.printf("  %-28s %,d%n", "instructions", r.instructions());
+        err.printf("  %-28s %,d%n", "simulated cycles", r.cycles());
+        err.printf("  %-28s %.3f%n", "cycles per instruction", r.cyclesPerInstruction());
+        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(r.translation()).entrySet()) {
+            err.printf("  %-28s %,d%n", e.getKey(), e.getValue());
+        }
+        if (r.unimplemented().isEmpty()) {
+            err.printf("  %-28s %s%n", "unimplemented instructions", "none");
+        } else {
+            long total = r.unimplemented().values().stream().mapToLong(Long::longValue).sum();
+            err.printf("  %-28s %,d executions of %d encodings:%n", "unimplemented instructions", total,
+                    r.unimplemented().size());
+            new java.util.TreeMap<>(r.unimplemented()).forEach((k, v) -> err.printf("    %-40s %,d%n", k, v));
+        }
+        err.printf("  %-28s %.3f s (%.1f MIPS)%n", "host time", r.hostNanos() / 1e9, r.mips());
+        err.flush();
+    }
+
+    static String outcomeLine(RunResult r) {
+        return switch (r.outcome()) {
+            case GUEST_EXIT -> "guest exited with status " + r.exitStatus() + " (exit code " + (r.exitStatus() >>> 1)
+                    + ")";
+            case SHUTDOWN -> "guest shut down: " + r.detail();
+            case LIMIT_REACHED -> r.detail();
+            case HUNG -> "guest hung: " + r.detail();
+            case UNSUPPORTED -> r.detail().startsWith("unsupported") ? r.detail() : "unsupported: " + r.detail();
+            case INTERNAL_ERROR -> "internal error in vtsim: " + r.detail();
+        };
+    }
+
+    /** The process exit status for a run: the guest's, or vtsim's own (even) outcome status. */
+    static int processStatus(RunResult r) {
+        Outcome o = r.outcome();
+        return switch (o) {
+            case GUEST_EXIT -> r.exitStatus();
+            case SHUTDOWN -> ExitStatus.GUEST_SHUTDOWN;
+            case LIMIT_REACHED -> ExitStatus.LIMIT_REACHED;
+            case HUNG -> ExitStatus.GUEST_HUNG;
+            case UNSUPPORTED -> ExitStatus.UNSUPPORTED;
+            case INTERNAL_ERROR -> ExitStatus.INTERNAL_ERROR;
+        };
+    }
+}

@@ -1,0 +1,62 @@
+package org.vtsim.machine;
+
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.vtsim.cost.CostProfile;
+import org.vtsim.platform.PcPlatform;
+import org.vtsim.platform.boot.BootModule;
+
+/**
+ * Everything that determines a run besides the image: same configuration and image, same
+ * cycles and same output (runs are deterministic).
+ *
+ * @param ramBytes guest RAM
+ * @param cpuHz simulated CPU clock, converting device clocks to cycles
+ * @param costs the cost profile
+ * @param append the kernel command line (without the image name: the loader prepends it, as QEMU does)
+ * @param modules boot modules ({@code --initrd})
+ * @param maxInstructions instruction budget; 0 means no limit
+ * @param epoch the RTC's wall-clock time at cycle 0
+ * @param serialOut where COM1's output goes
+ */
+public record MachineConfig(long ramBytes, long cpuHz, CostProfile costs, String append, List<BootModule> modules,
+        long maxInstructions, Instant epoch, OutputStream serialOut) {
+    public MachineConfig {
+        Objects.requireNonNull(costs, "costs");
+        Objects.requireNonNull(epoch, "epoch");
+        Objects.requireNonNull(serialOut, "serialOut");
+        append = append == null ? "" : append;
+        modules = List.copyOf(modules);
+        if (maxInstructions < 0) {
+            throw new IllegalArgumentException("instruction limit must not be negative: " + maxInstructions);
+        }
+    }
+
+    /** The defaults: QEMU's 128 MiB, 2 GHz, the Skylake profile, no limit, a fixed epoch. */
+    public static MachineConfig defaults(OutputStream serialOut) {
+        return new MachineConfig(PcPlatform.DEFAULT_RAM, PcPlatform.DEFAULT_CPU_HZ, CostProfile.skylake(), "",
+                List.of(), 0, PcPlatform.DEFAULT_EPOCH, serialOut);
+    }
+
+    public MachineConfig withAppend(String text) {
+        return new MachineConfig(ramBytes, cpuHz, costs, text, modules, maxInstructions, epoch, serialOut);
+    }
+
+    public MachineConfig withRam(long bytes) {
+        return new MachineConfig(bytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut);
+    }
+
+    public MachineConfig withCosts(CostProfile p) {
+        return new MachineConfig(ramBytes, cpuHz, p, append, modules, maxInstructions, epoch, serialOut);
+    }
+
+    public MachineConfig withMaxInstructions(long n) {
+        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, n, epoch, serialOut);
+    }
+
+    public MachineConfig withModules(List<BootModule> m) {
+        return new MachineConfig(ramBytes, cpuHz, costs, append, m, maxInstructions, epoch, serialOut);
+    }
+}
