@@ -24,7 +24,18 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the process exit status (for tests and {@link #main}). */
     public static int execute(String... args) {
+        return execute(null, null, args);
+    }
+
+    /** As {@link #execute(String...)}, with vtsim's own output and messages sent to the given writers. */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // A bug in vtsim itself: say so on one line plus the trace for the report.
             cmd.getErr().println("vtsim: internal error: " + ex);
