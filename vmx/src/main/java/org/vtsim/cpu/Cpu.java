@@ -8,7 +8,9 @@ import org.vtsim.cpu.decode.DecodedPage;
 import org.vtsim.cpu.decode.Decoder;
 import org.vtsim.cpu.decode.Insn;
 import org.vtsim.cpu.exec.Interpreter;
+import org.vtsim.cpu.system.CpuidModel;
 import org.vtsim.ept.PhysicalMemory;
+import org.vtsim.ept.mmu.Mmu;
 
 /**
  * One logical processor running guest code: fetch (through a per-physical-page cache of decoded
@@ -51,7 +53,13 @@ public final class Cpu implements LinearMemory, EventSink {
     private long insnStart;
     private int insnLength;
 
+    /** A CPU with the default (Skylake-like) CPUID model, the system units and the ept MMU wired. */
     public Cpu(PhysicalMemory memory, Platform platform, CostProfile costs) {
+        this(memory, platform, costs, CpuidModel.skylake());
+    }
+
+    /** A CPU advertising {@code model} through CPUID (and honouring it for MSRs and CR4 bits). */
+    public Cpu(PhysicalMemory memory, Platform platform, CostProfile costs, CpuidModel model) {
         this.memory = memory;
         this.platform = platform;
         this.path = new MemoryPath(state, memory, platform, costs, counters);
@@ -131,6 +139,11 @@ public final class Cpu implements LinearMemory, EventSink {
             }
 
             @Override
+            public void checkIo(int port, int size) {
+                system.checkIo(port, size);
+            }
+
+            @Override
             public long readTsc() {
                 return system.readTsc();
             }
@@ -143,6 +156,25 @@ public final class Cpu implements LinearMemory, EventSink {
         this.decodeCache = new DecodeCache(memory);
         this.instructionCost = costs.instruction;
         this.eventCost = costs.cycles(Cost.EVENT_DELIVERY);
+        SystemUnits units = new SystemUnits(state, this, path, platform, model, () -> counters.cycles);
+        this.system = units;
+        this.events = units;
+        this.units = units;
+        this.costs = costs;
+        setTranslation(new MmuTranslation(new Mmu(memory), state, costs));
+    }
+
+    private final SystemUnits units;
+    private final CostProfile costs;
+
+    /** MSRs the guest touched that the model lacks (each raised #GP), by number, for the run summary. */
+    public Map<Integer, Long> unknownMsrAccesses() {
+        return units.unknownMsrAccesses();
+    }
+
+    /** Translation counters for the run summary (TLB hits/misses, walks, walk references). */
+    public Map<String, Long> translationCounters() {
+        return path.translation() == null ? Map.of() : path.translation().counters();
     }
 
     // ---- wiring ----
@@ -153,10 +185,21 @@ public final class Cpu implements LinearMemory, EventSink {
         this.events = events;
     }
 
-    /** Wires linear-address translation (used while CR0.PG = 1). */
+    /** Wires linear-address translation (used while CR0.PG = 1); the default is the ept MMU. */
     public void setTranslation(AddressTranslation translation) {
         path.setTranslation(translation);
         invalidateFetch();
+    }
+
+    /**
+     * Tells the translation that CR0/CR3/CR4/EFER were set directly (a loader, a test, VM entry)
+     * rather than by an instruction.
+     */
+    public void controlRegistersLoaded() {
+        if (path.translation() instanceof org.vtsim.cpu.system.PagingEvents p) {
+            p.pagingModeChanged();
+        }
+        interpreter.modeChanged = true;
     }
 
     // ---- the public API ----
@@ -339,6 +382,9 @@ public final class Cpu implements LinearMemory, EventSink {
         if ((state.systemFlags() & CpuState.VM) != 0) {
             stopDetail = "unsupported: virtual-8086 mode";
             return StopReason.UNSUPPORTED;
+        }
+        if (path.translation() instanceof org.vtsim.cpu.system.PagingEvents p) {
+            p.pagingModeChanged(); // cheap when nothing changed; catches state set directly by loaders
         }
         boolean m64 = state.mode64();
         path.mode64 = m64;

@@ -50,6 +50,10 @@ public final class MemoryPath implements LinearMemory {
         this.translation = translation;
     }
 
+    public PhysicalMemory ram() {
+        return ram;
+    }
+
     public AddressTranslation translation() {
         return translation;
     }

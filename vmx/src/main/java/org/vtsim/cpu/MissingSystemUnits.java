@@ -86,6 +86,11 @@ final class MissingSystemUnits implements SystemPort, EventPort {
     }
 
     @Override
+    public void checkIo(int port, int size) {
+        throw missing("I/O permission bitmap (I/O with CPL > IOPL)");
+    }
+
+    @Override
     public long readTsc() {
         return counters.cycles;
     }

@@ -47,6 +47,9 @@ public interface SystemPort {
 
     void swapgs();
 
+    /** I/O permission when CPL > IOPL: the TSS I/O bitmap (SDM Vol. 1 19.5); #GP(0) if denied. */
+    void checkIo(int port, int size);
+
     /** The time-stamp counter as RDTSC reads it (SDM Vol. 3B 17.17). */
     long readTsc();
 

@@ -51,14 +51,28 @@ class LongModeEndToEndTest {
     }
 
     @Test
-    void unimplementedInstructionIsCountedAndRaisesUd() {
-        // movups xmm0,[rax] (0f 10 00): not modelled. With no event delivery wired the run
-        // stops loudly naming the #UD; the encoding is counted either way.
+    void unimplementedInstructionIsCountedAndRaisesUdThroughTheIdt() {
+        // movups xmm0,[rax] (0f 10 00) is not modelled: #UD is delivered through a 64-bit
+        // interrupt gate to a handler that halts (IF = 0, so the run ends HALTED there).
         Cpu cpu = Machines.longMode("0f1000", CostProfile.zero());
+        var mem = cpu.memoryPath().ram();
+        long handler = Machines.CODE + 0x100;
+        mem.write8(handler, 0xf4); // hlt
+        mem.write64(0x6008, 0x00af9b000000ffffL); // GDT[1]: 64-bit code, DPL 0
+        long gate = 0x7000 + 16 * 6;
+        mem.write64(gate, (handler & 0xffff) | 0x08L << 16 | 0x8eL << 40 | ((handler >>> 16) & 0xffff) << 48);
+        mem.write64(gate + 8, handler >>> 32);
+        CpuState s = cpu.state();
+        s.gdtrBase = 0x6000;
+        s.gdtrLimit = 0x17;
+        s.idtrBase = 0x7000;
+        s.idtrLimit = 0xfff;
         StopReason r = cpu.run(10);
-        assertEquals(StopReason.UNSUPPORTED, r);
-        assertTrue(cpu.stopDetail().contains("#UD"), cpu.stopDetail());
+        assertEquals(StopReason.HALTED, r, cpu.stopDetail());
         assertEquals(1L, cpu.unimplementedInstructions().get("0f 10 sse"));
-        assertEquals(Machines.CODE, cpu.state().rip);
+        assertEquals(handler + 1, s.rip);
+        // The frame: RIP of the faulting instruction, CS, RFLAGS, RSP, SS.
+        assertEquals(Machines.CODE, cpu.memoryPath().read(CpuState.SS, Machines.STACK_TOP - 40, 8));
+        assertEquals(0x08, cpu.memoryPath().read(CpuState.SS, Machines.STACK_TOP - 32, 8));
     }
 }

@@ -34,6 +34,25 @@ public final class Machines {
         return cpu;
     }
 
+    /**
+     * A CPU in 64-bit mode with real 4-level page tables (identity-mapping the first GiB with
+     * 2 MiB pages) translated by the ept MMU, as a guest kernel would set it up.
+     */
+    public static Cpu longModePaged(String hex, CostProfile costs) {
+        Cpu cpu = longMode(hex, costs);
+        SparseMemory mem = (SparseMemory) cpu.memoryPath().ram();
+        mem.write64(0x1000, 0x2000 | 3);
+        mem.write64(0x2000, 0x3000 | 3);
+        for (int i = 0; i < 512; i++) {
+            mem.write64(0x3000 + 8L * i, ((long) i << 21) | 0x83);
+        }
+        CpuState s = cpu.state();
+        s.cr3 = 0x1000;
+        cpu.setTranslation(new MmuTranslation(new org.vtsim.ept.mmu.Mmu(mem), s, costs));
+        cpu.controlRegistersLoaded();
+        return cpu;
+    }
+
     /** A CPU in 32-bit protected mode (flat 4 GiB segments, paging off) with {@code hex} at {@link #CODE}. */
     public static Cpu protectedMode(String hex, CostProfile costs) {
         SparseMemory mem = new SparseMemory(1L << 36);

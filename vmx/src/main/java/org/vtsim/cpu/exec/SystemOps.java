@@ -137,9 +137,7 @@ final class SystemOps {
 
     void checkIoPermission(int port, int size) {
         if (state.cpl > iopl()) {
-            // TODO(system): the TSS I/O permission bitmap (SDM Vol. 1 19.5.2).
-            throw new UnsupportedFeature("I/O permission bitmap (I/O at CPL " + state.cpl + " > IOPL "
-                    + iopl() + ", port 0x" + Integer.toHexString(port) + ")");
+            x.system.checkIo(port, size);
         }
     }
 

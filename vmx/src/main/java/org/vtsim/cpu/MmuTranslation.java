@@ -1,0 +1,150 @@
+package org.vtsim.cpu;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.vtsim.cost.Cost;
+import org.vtsim.cost.CostProfile;
+import org.vtsim.cpu.system.PagingEvents;
+import org.vtsim.ept.mmu.Mmu;
+import org.vtsim.ept.mmu.MmuCounters;
+import org.vtsim.ept.paging.Access;
+
+/**
+ * {@link AddressTranslation} over the ept module's {@link Mmu} (TLBs, paging-structure caches,
+ * one walker for all paging formats), and the {@link PagingEvents} the control-register unit
+ * raises, so the MMU's copy of CR0/CR3/CR4/EFER follows the architectural state.
+ *
+ * <p>Cycles: an L1 TLB hit costs {@link Cost#TLB_L1_HIT}, an STLB hit {@link Cost#TLB_L2_HIT},
+ * a walk {@link Cost#WALK_REFERENCE} per memory reference it made, plus {@link Cost#PSC_HIT}
+ * when a paging-structure cache shortened it.
+ */
+public final class MmuTranslation implements AddressTranslation, PagingEvents {
+    private final Mmu mmu;
+    private final CpuState state;
+    private final long l1Hit;
+    private final long l2Hit;
+    private final long walkReference;
+    private final long pscHit;
+    private long pending;
+
+    public MmuTranslation(Mmu mmu, CpuState state, CostProfile costs) {
+        this.mmu = mmu;
+        this.state = state;
+        this.l1Hit = costs.cycles(Cost.TLB_L1_HIT);
+        this.l2Hit = costs.cycles(Cost.TLB_L2_HIT);
+        this.walkReference = costs.cycles(Cost.WALK_REFERENCE);
+        this.pscHit = costs.cycles(Cost.PSC_HIT);
+        mmu.load(state.cr0, state.cr3, state.cr4, state.efer);
+    }
+
+    public Mmu mmu() {
+        return mmu;
+    }
+
+    @Override
+    public long translate(long linear, int access, boolean user) {
+        int a = switch (access) {
+            case WRITE -> Access.WRITE;
+            case FETCH -> Access.FETCH;
+            default -> Access.READ;
+        };
+        if (user) {
+            a |= Access.USER;
+        } else if ((state.systemFlags() & CpuState.AC) != 0) {
+            a |= Access.AC; // SMAP override for explicit supervisor accesses (SDM Vol. 3A 4.6)
+        }
+        long pa = mmu.translate(linear, a);
+        switch (mmu.lastOutcome()) {
+            case Mmu.L1_HIT -> pending += l1Hit;
+            case Mmu.L2_HIT -> pending += l2Hit;
+            case Mmu.WALK -> {
+                pending += walkReference * mmu.lastWalkReferences();
+                if (mmu.lastWalk().pscHitLevel() != 0) {
+                    pending += pscHit;
+                }
+            }
+            default -> {
+            }
+        }
+        if (pa < 0) {
+            throw CpuFault.withError(Vectors.PF, (int) ~pa);
+        }
+        return pa;
+    }
+
+    @Override
+    public long takeCycles() {
+        long c = pending;
+        pending = 0;
+        return c;
+    }
+
+    @Override
+    public void flushAll(boolean includeGlobal) {
+        mmu.flushAll();
+    }
+
+    @Override
+    public void invalidatePage(long linear) {
+        mmu.invlpg(linear);
+    }
+
+    @Override
+    public void invalidatePcid(int type, long pcid, long linear) {
+        mmu.invpcid(type, (int) pcid, linear);
+    }
+
+    // ---- PagingEvents ----
+
+    @Override
+    public void loadPdptes(long cr3) {
+        // TODO(ept): the Mmu loads PDPTEs inside writeCr0/3/4; a failed load surfaces as #GP from
+        // pagingModeChanged/cr3Loaded, after the register already changed (SDM 4.4.1 wants before).
+    }
+
+    @Override
+    public void cr3Loaded(long cr3, int pcid, boolean invalidate) {
+        boolean pcide = (state.cr4 & CpuState.CR4_PCIDE) != 0;
+        if (!mmu.writeCr3(pcide && !invalidate ? cr3 | 1L << 63 : cr3)) {
+            throw CpuFault.gp(0);
+        }
+    }
+
+    @Override
+    public void pagingModeChanged() {
+        var ctx = mmu.context();
+        boolean ok = true;
+        if (ctx.efer != state.efer) {
+            ok &= mmu.writeEfer(state.efer);
+        }
+        if (ctx.cr4 != state.cr4) {
+            ok &= mmu.writeCr4(state.cr4);
+        }
+        if (ctx.cr0 != state.cr0) {
+            ok &= mmu.writeCr0(state.cr0);
+        }
+        if (ctx.cr3 != state.cr3) {
+            ok &= mmu.writeCr3(state.cr3);
+        }
+        if (!ok) {
+            throw CpuFault.gp(0);
+        }
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        MmuCounters c = mmu.counters();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("translations", c.translations);
+        m.put("itlb.hits", c.itlbHits);
+        m.put("dtlb.hits", c.dtlbHits);
+        m.put("stlb.hits", c.stlbHits);
+        m.put("tlb.misses", c.tlbMisses());
+        m.put("walks", c.walks);
+        m.put("walk.references", c.walkReferences());
+        m.put("psc.hits", c.pscHitsTotal());
+        m.put("page.faults", c.pageFaults);
+        m.put("invalidations", c.invalidations);
+        return m;
+    }
+}
