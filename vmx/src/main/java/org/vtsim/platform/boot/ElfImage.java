@@ -63,7 +63,7 @@ final class ElfImage {
         if (machine != expectedMachine) {
             throw f.error("ELF machine " + machine + " is not " + (is64 ? "x86-64 (62)" : "i386 (3)"));
         }
-        long entry = is64 ? f.u64(24, "e_entry") : f.u32(24, "e_entry");
+        long entry = is64 ? f.address64(24, "e_entry") : f.u32(24, "e_entry");
         long phoff = is64 ? f.u64(32, "e_phoff") : f.u32(28, "e_phoff");
         int phentsize = f.u16(is64 ? 54 : 42, "e_phentsize");
         int phnum = f.u16(is64 ? 56 : 44, "e_phnum");
@@ -88,7 +88,7 @@ final class ElfImage {
             long memsz;
             if (is64) {
                 offset = f.u64(p + 8, "segment " + i + " p_offset");
-                vaddr = f.u64(p + 16, "segment " + i + " p_vaddr");
+                vaddr = f.address64(p + 16, "segment " + i + " p_vaddr");
                 paddr = f.u64(p + 24, "segment " + i + " p_paddr");
                 filesz = f.u64(p + 32, "segment " + i + " p_filesz");
                 memsz = f.u64(p + 40, "segment " + i + " p_memsz");

@@ -49,7 +49,13 @@ final class ImageBytes {
         return (data[o] & 0xffL) | (data[o + 1] & 0xffL) << 8 | (data[o + 2] & 0xffL) << 16 | (data[o + 3] & 0xffL) << 24;
     }
 
-    /** A 64-bit field; values with bit 63 set are reported as malformed (no file or address needs them). */
+    /** A 64-bit virtual address: any value is valid (kernels link in the top half). */
+    long address64(long offset, String what) throws BootImageException {
+        require(offset, 8, what);
+        return u32Unchecked((int) offset) | u32Unchecked((int) offset + 4) << 32;
+    }
+
+    /** A 64-bit size, offset or physical address; values with bit 63 set are reported as malformed (no file or address needs them). */
     long u64(long offset, String what) throws BootImageException {
         require(offset, 8, what);
         long v = u32Unchecked((int) offset) | u32Unchecked((int) offset + 4) << 32;
