@@ -61,10 +61,8 @@ final class Disassembler {
             return (seg.isEmpty() ? "ds:" : seg) + hex(mask(i.disp, i.asz));
         }
         StringBuilder sb = new StringBuilder(seg).append('[');
-        String comment = "";
         if (i.base == Insn.RIP) {
             sb.append(i.asz == 8 ? "rip" : "eip");
-            comment = "        # " + hex(mask(address + i.len + i.disp, i.asz));
         } else if (i.base >= 0) {
             sb.append(names[i.base]);
         }
@@ -82,7 +80,7 @@ final class Disassembler {
                 sb.append(d < 0 ? "-" : "+").append(hex(Math.abs(d)));
             }
         }
-        return sb.append(']').append(comment).toString();
+        return sb.append(']').toString();
     }
 
     private static String rm(Insn i, int size, long address) {
@@ -202,7 +200,7 @@ final class Disassembler {
             case POPF -> "popf";
             case CMPXCHG -> "cmpxchg " + rm(i, s, address) + "," + reg(i.reg, s);
             case CMPXCHG8B -> "cmpxchg8b QWORD PTR " + addr(i, address);
-            case CMPXCHG16B -> "cmpxchg16b XMMWORD PTR " + addr(i, address);
+            case CMPXCHG16B -> "cmpxchg16b OWORD PTR " + addr(i, address);
             case XADD -> "xadd " + rm(i, s, address) + "," + reg(i.reg, s);
             case NOP -> i.len == 1 ? "nop" : i.hasMem || i.len > 2 ? "nop " + rm(i, s, address) : "nop";
             case PAUSE -> "pause";
@@ -253,6 +251,9 @@ final class Disassembler {
             case WBINVD -> "wbinvd";
             case INVD -> "invd";
         };
+        if (i.hasMem && i.base == Insn.RIP) {
+            body += "        # " + hex(mask(address + i.len + i.disp, i.asz));
+        }
         return prefix + body;
     }
 
