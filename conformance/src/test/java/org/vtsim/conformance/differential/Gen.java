@@ -47,13 +47,46 @@ final class Gen {
         if ((reads & undefined) != 0) {
             throw new IllegalStateException("generator bug: " + text + " reads undefined " + Flags.names(reads & undefined));
         }
-        insns.add(new Insn(pc(), bytes, text, family, reads, writes, undef));
+        insns.add(new Insn(pc(), bytes, text, family, reads, writes, undef, 0));
         codeLength += bytes.length;
         undefined = (undefined & ~(writes | undef)) | undef;
         undefinedAfter.add(undefined);
         if (family != null) {
             familyCounts[family.ordinal()]++;
         }
+    }
+
+    /**
+     * Re-encodes instruction {@code index} once a forward target is known; the length must not
+     * change (only immediates and rel32 fields are patched).
+     */
+    void patch(int index, byte[] bytes, String text, long target) {
+        Insn old = insns.get(index);
+        if (old.bytes().length != bytes.length) {
+            throw new IllegalStateException("patched length differs: " + old + " -> " + text);
+        }
+        insns.set(index, new Insn(old.address(), bytes, text, old.family(), old.reads(), old.writes(), old.undefined(), target));
+    }
+
+    /** Generates a block of 0..{@code max} instructions that a forward transfer skips; returns its end. */
+    long skippedBlock(int min, int max, boolean alwaysSkipped) {
+        long undefinedBefore = undefined;
+        boolean outer = inSkippableBlock;
+        inSkippableBlock = true;
+        int n = min + rnd.nextInt(max - min + 1);
+        for (int i = 0; i < n; i++) {
+            emitRandomFamily();
+        }
+        inSkippableBlock = outer;
+        if (alwaysSkipped) {
+            undefined = undefinedBefore;
+        } else {
+            undefined |= undefinedBefore; // either path: defined only if defined on both
+        }
+        if (!undefinedAfter.isEmpty()) {
+            undefinedAfter.set(undefinedAfter.size() - 1, undefined);
+        }
+        return pc();
     }
 
     /** Set-up instruction (no flags involved). */
@@ -230,7 +263,8 @@ final class Gen {
     }
 
     /** Families a skippable block may contain: nothing that moves RSP, no nested skips. */
-    private static final Set<Family> NOT_IN_BLOCK = EnumSet.of(Family.PUSH_POP, Family.PUSHF_POPF, Family.JCC);
+    private static final Set<Family> NOT_IN_BLOCK = EnumSet.of(Family.PUSH_POP, Family.PUSHF_POPF, Family.JCC,
+            Family.CALL_RET);
 
     /** Emits one instruction (plus set-up) of a random enabled family, retrying unencodable picks. */
     void emitRandomFamily() {

@@ -54,7 +54,7 @@ final class ModelRunner {
 
     private Cpu freshCpu(FaultRecorder faults) {
         Cpu cpu = new Cpu(memory, platform, costs);
-        cpu.setSystemUnits(new NoSystemUnits(), faults);
+        cpu.setSystemUnits(NoSystemUnits.create(), faults);
         cpu.setTranslation(new FlatTranslation());
         CpuState s = cpu.state();
         s.cr0 = CpuState.CR0_PE | CpuState.CR0_PG | CpuState.CR0_ET | CpuState.CR0_NE | CpuState.CR0_WP;

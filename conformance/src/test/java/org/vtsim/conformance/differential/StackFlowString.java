@@ -16,6 +16,14 @@ final class StackFlowString {
     private static final String[] SUFFIX = {"", "b", "w", "", "d", "", "", "", "q"};
 
     static void string(Gen g) {
+        string(g, false);
+    }
+
+    static void stringAddr32(Gen g) {
+        string(g, true);
+    }
+
+    private static void string(Gen g, boolean a32) {
         int kind = g.rnd.nextInt(5);
         int size = g.size();
         boolean compare = kind == 1 || kind == 4;
@@ -25,17 +33,19 @@ final class StackFlowString {
             boolean std = g.chance(50);
             g.emit(Encoder.raw(std ? 0xfd : 0xfc), std ? "std" : "cld", null, 0, Flags.DF, 0);
         }
-        // Pointers with room for the whole count in either direction (DF may be either).
+        // Pointers with room for the whole count in either direction (DF may be either). With
+        // the 0x67 prefix only ESI/EDI/ECX count: give the upper halves garbage to show that.
+        long garbage = a32 ? g.rnd.nextLong() & 0xffff_ffff_0000_0000L : 0;
         long lo = Layout.DATA + 0x80;
         long hi = Layout.DATA_END - 0x80 - size;
         if (kind != 2 && kind != 4) {
-            g.load32(Reg.RSI, lo + g.rnd.nextLong(hi - lo));
+            g.load64(Reg.RSI, garbage | (lo + g.rnd.nextLong(hi - lo)));
         }
         if (kind != 3) {
-            g.load32(Reg.RDI, lo + g.rnd.nextLong(hi - lo));
+            g.load64(Reg.RDI, garbage | (lo + g.rnd.nextLong(hi - lo)));
         }
         if (rep != 0) {
-            g.load64(Reg.RCX, count);
+            g.load64(Reg.RCX, garbage | count);
         }
         if (compare && g.chance(50)) { // make SCAS/CMPS find equal elements sometimes
             g.setup(Encoder.raw(0x31, 0xc0), "xor eax,eax");
@@ -44,6 +54,9 @@ final class StackFlowString {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         if (rep != 0) {
             b.write(rep == 1 ? 0xf3 : 0xf2);
+        }
+        if (a32) {
+            b.write(0x67);
         }
         if (size == 2) {
             b.write(0x66);
@@ -54,7 +67,8 @@ final class StackFlowString {
         b.write(STR_OP[kind] + (size == 1 ? 0 : 1));
         String prefix = rep == 0 ? "" : rep == 2 ? "repnz " : compare ? "repz " : "rep ";
         long writes = compare && (rep == 0 || count > 0) ? Flags.ARITH : 0;
-        g.emit(b.toByteArray(), prefix + STR[kind] + SUFFIX[size], Family.STRING, Flags.DF, writes, 0);
+        g.emit(b.toByteArray(), prefix + STR[kind] + SUFFIX[size] + (a32 ? " (addr32)" : ""),
+                a32 ? Family.STRING_ADDR32 : Family.STRING, Flags.DF, writes, 0);
     }
 
     static void cmov(Gen g) {
@@ -122,15 +136,8 @@ final class StackFlowString {
         int at = g.insns.size();
         long jumpEnd = g.pc() + bytes.length;
         g.emit(bytes, m, Family.JCC, reads, 0, 0);
-        long undefinedIfTaken = g.undefined;
-        boolean outer = g.inSkippableBlock;
-        g.inSkippableBlock = true;
-        int n = 1 + g.rnd.nextInt(3);
-        for (int i = 0; i < n; i++) {
-            g.emitRandomFamily();
-        }
-        g.inSkippableBlock = outer;
-        long rel = g.pc() - jumpEnd;
+        long end = g.skippedBlock(1, 3, kind == 3);
+        long rel = end - jumpEnd;
         boolean rel32 = bytes.length == 6;
         if (!rel32 && rel > 127) {
             throw new Encoder.Unencodable("skipped block too long for rel8");
@@ -141,12 +148,7 @@ final class StackFlowString {
         } else {
             patched[patched.length - 1] = (byte) rel;
         }
-        Insn old = g.insns.get(at);
-        g.insns.set(at, new Insn(old.address(), patched, m + " 0x" + Long.toHexString(g.pc()), old.family(), old.reads(),
-                old.writes(), old.undefined()));
-        // Either path may have been taken: a flag is defined afterwards only if both define it.
-        g.undefined |= undefinedIfTaken;
-        g.undefinedAfter.set(g.undefinedAfter.size() - 1, g.undefined);
+        g.patch(at, patched, m + " 0x" + Long.toHexString(end), end);
     }
 
     static void pushPop(Gen g) {
@@ -279,6 +281,31 @@ final class StackFlowString {
             }
             default -> ShiftsAndBits.bitTest(g, true);
         }
+    }
+
+    static void cmpxchgXadd(Gen g) {
+        int size = g.size();
+        boolean xadd = g.chance(50);
+        boolean mem = g.chance(50) || (size == 4 && !xadd);
+        cmpxchgXadd(g, size, xadd, mem, Family.CMPXCHG_XADD);
+    }
+
+    static void cmpxchgR32(Gen g) {
+        cmpxchgXadd(g, 4, false, false, Family.CMPXCHG_R32);
+    }
+
+    private static void cmpxchgXadd(Gen g, int size, boolean xadd, boolean mem, Family family) {
+        int b8 = size == 1 ? 0 : 1;
+        Operand dst = mem ? g.mem(size, 1 << Reg.RAX, 1) : g.destReg(size);
+        if (!xadd && g.chance(50)) { // equal case: copy the operand into the accumulator first
+            Reg acc = Reg.of(Reg.RAX, size);
+            g.setup(Encoder.modrm(Encoder.osize(size), w(size), new int[] {0x8a + b8}, acc, 0, dst, Encoder.NO_IMM, g.pc()),
+                    "mov " + ops(acc, dst));
+        }
+        Reg r = g.destReg(size);
+        g.emit(Encoder.modrm(Encoder.osize(size), w(size), new int[] {0x0f, (xadd ? 0xc0 : 0xb0) + b8}, r, 0, dst,
+                        Encoder.NO_IMM, g.pc()),
+                (xadd ? "xadd " : "cmpxchg ") + ops(dst, r), family, 0, Flags.ARITH, 0);
     }
 
     static void lahfSahf(Gen g) {

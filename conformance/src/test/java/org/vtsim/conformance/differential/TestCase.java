@@ -39,9 +39,7 @@ record TestCase(long seed, long[] regs, long rflags, long memorySeed, byte[] cod
     TestCase prefix(int n) {
         long end = n == insns.size() ? Layout.CODE + code.length : insns.get(n).address();
         for (int i = 0; i < n; i++) {
-            String t = insns.get(i).text();
-            int at = t.indexOf(" 0x");
-            if (insns.get(i).family() == Family.JCC && at > 0 && Long.parseLong(t.substring(at + 3), 16) > end) {
+            if (insns.get(i).target() > end) {
                 return null;
             }
         }
