@@ -1,6 +1,5 @@
 package org.vtsim.machine;
 
-import java.util.Map;
 import java.util.OptionalInt;
 import org.vtsim.cpu.Cpu;
 import org.vtsim.cpu.StopReason;
@@ -120,10 +119,6 @@ public final class Machine {
             }
         }
         return new RunResult(outcome, exit.orElse(-1), detail, cpu.instructions(), cpu.cycles(),
-                cpu.unimplementedInstructions(), translationCounters(), hostNanos);
-    }
-
-    private Map<String, Long> translationCounters() {
-        return Map.of();
+                cpu.unimplementedInstructions(), cpu.translationCounters(), hostNanos);
     }
 }

@@ -1,5 +1,6 @@
 package org.vtsim.platform;
 
+import org.vtsim.cpu.UnsupportedFeature;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.OptionalInt;
@@ -37,7 +38,7 @@ import org.vtsim.platform.devices.Uart16550;
  * CPU should call {@link #advanceTo(long)} before each I/O or MMIO access so that devices read
  * their state at the current cycle (a PIT count read in a polling loop, for instance).
  *
- * <p>Devices fail loudly with {@link UnsupportedFeatureException} for features they lack.
+ * <p>Devices fail loudly with {@link UnsupportedFeature} for features they lack.
  */
 public final class PcPlatform implements Platform {
     public static final int COM1_PORT = 0x3f8;

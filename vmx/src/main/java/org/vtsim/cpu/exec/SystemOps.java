@@ -273,14 +273,14 @@ final class SystemOps {
             case RDMSR -> {
                 requireCpl0();
                 x.counters.cycles += serializingCost;
-                long v = x.system.readMsr((int) x.gpr[0]);
+                long v = x.system.readMsr((int) x.gpr[1]); // the MSR index is ECX (SDM Vol. 2B RDMSR)
                 x.setReg(0, 4, v);
                 x.setReg(2, 4, v >>> 32);
             }
             case WRMSR -> {
                 requireCpl0();
                 x.counters.cycles += serializingCost;
-                x.system.writeMsr((int) x.gpr[0], (x.gpr[2] & 0xffffffffL) << 32 | (x.gpr[0] & 0xffffffffL));
+                x.system.writeMsr((int) x.gpr[1], (x.gpr[2] & 0xffffffffL) << 32 | (x.gpr[0] & 0xffffffffL));
                 x.modeChanged = true;
             }
             case RDTSC, RDTSCP -> {

@@ -5,7 +5,7 @@ import java.time.ZoneOffset;
 import org.vtsim.platform.ByteRegisters;
 import org.vtsim.platform.DeviceClock;
 import org.vtsim.platform.EventScheduler;
-import org.vtsim.platform.UnsupportedFeatureException;
+import org.vtsim.cpu.UnsupportedFeature;
 
 /**
  * The PC's CMOS RAM and real-time clock (Motorola MC146818A), index port 0x70 and data port
@@ -211,7 +211,7 @@ public final class CmosRtc implements ByteRegisters {
 
     private void writeStatusB(int value) {
         if ((value & (B_PIE | B_AIE | B_UIE)) != 0) {
-            throw new UnsupportedFeatureException("RTC interrupts (register B = 0x" + Integer.toHexString(value) + ")");
+            throw new UnsupportedFeature("RTC interrupts (register B = 0x" + Integer.toHexString(value) + ")");
         }
         boolean wasSet = (ram[STATUS_B] & B_SET) != 0;
         boolean set = (value & B_SET) != 0;

@@ -6,7 +6,7 @@ import org.vtsim.cpu.CpuFault;
 import org.vtsim.platform.BusDevice;
 import org.vtsim.platform.DeviceClock;
 import org.vtsim.platform.EventScheduler;
-import org.vtsim.platform.UnsupportedFeatureException;
+import org.vtsim.cpu.UnsupportedFeature;
 
 /**
  * The local APIC of the one processor (SDM Vol. 3A ch. 10 "Advanced Programmable Interrupt
@@ -125,7 +125,7 @@ public final class LocalApic implements BusDevice {
     public void checkLint0ForPic() {
         int l = lvt[lvtIndex(LVT_LINT0)];
         if ((l & LVT_MASKED) == 0 && !acceptsExtInt()) {
-            throw new UnsupportedFeatureException("8259A output on LINT0 in delivery mode "
+            throw new UnsupportedFeature("8259A output on LINT0 in delivery mode "
                     + ((l & LVT_DELIVERY_MODE) >>> LVT_DELIVERY_MODE_SHIFT));
         }
     }
@@ -227,7 +227,7 @@ public final class LocalApic implements BusDevice {
         }
         long base = value & ~0xfffL & ((1L << maxPhysAddr) - 1);
         if (en && base != DEFAULT_BASE) {
-            throw new UnsupportedFeatureException("relocating the local APIC to 0x" + Long.toHexString(base));
+            throw new UnsupportedFeature("relocating the local APIC to 0x" + Long.toHexString(base));
         }
         boolean wasEnabled = globallyEnabled();
         boolean wasX2 = x2apicMode();
@@ -354,7 +354,7 @@ public final class LocalApic implements BusDevice {
         if (offset == LVT_TIMER) {
             int mode = (value & LVT_TIMER_MODE) >>> LVT_TIMER_MODE_SHIFT;
             if (mode == 3) {
-                throw new UnsupportedFeatureException("APIC timer mode 3 (reserved)");
+                throw new UnsupportedFeature("APIC timer mode 3 (reserved)");
             }
             timer.setMode(mode);
         }
@@ -367,7 +367,7 @@ public final class LocalApic implements BusDevice {
         int shorthand = (low >>> ICR_SHORTHAND_SHIFT) & 3;
         int vector = low & ICR_VECTOR;
         if (mode != DM_FIXED) {
-            throw new UnsupportedFeatureException("IPI delivery mode " + mode + " (ICR 0x" + Integer.toHexString(low) + ")");
+            throw new UnsupportedFeature("IPI delivery mode " + mode + " (ICR 0x" + Integer.toHexString(low) + ")");
         }
         boolean toSelf;
         switch (shorthand) {
@@ -375,11 +375,11 @@ public final class LocalApic implements BusDevice {
             case SHORTHAND_ALL_EXCLUDING_SELF -> toSelf = false; // there is no other processor
             default -> {
                 if ((low & ICR_DEST_LOGICAL) != 0) {
-                    throw new UnsupportedFeatureException("IPI logical destination mode");
+                    throw new UnsupportedFeature("IPI logical destination mode");
                 }
                 int broadcast = x2apicMode() ? 0xffffffff : 0xff;
                 if (destination != apicId && destination != broadcast) {
-                    throw new UnsupportedFeatureException("IPI to APIC ID " + Integer.toUnsignedString(destination)
+                    throw new UnsupportedFeature("IPI to APIC ID " + Integer.toUnsignedString(destination)
                             + " (the machine has one processor, APIC ID " + apicId + ")");
                 }
                 toSelf = true;
@@ -421,7 +421,7 @@ public final class LocalApic implements BusDevice {
     @Override
     public void write(long offset, int size, long value) {
         if (size != 4 || (offset & 0xf) != 0) {
-            throw new UnsupportedFeatureException("xAPIC register write of " + size + " bytes at offset 0x"
+            throw new UnsupportedFeature("xAPIC register write of " + size + " bytes at offset 0x"
                     + Long.toHexString(offset) + " (the SDM requires aligned 32-bit accesses)");
         }
         writeRegister((int) offset, (int) value);

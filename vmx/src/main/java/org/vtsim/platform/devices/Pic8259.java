@@ -1,7 +1,7 @@
 package org.vtsim.platform.devices;
 
 import org.vtsim.platform.ByteRegisters;
-import org.vtsim.platform.UnsupportedFeatureException;
+import org.vtsim.cpu.UnsupportedFeature;
 
 /**
  * One Intel 8259A programmable interrupt controller (8259A datasheet, order 231468), edge
@@ -183,7 +183,7 @@ public final class Pic8259 implements ByteRegisters {
             } else if ((value & 0x18) == 0) {
                 ocw2(value);
             } else {
-                throw new UnsupportedFeatureException(name + " command byte 0x" + Integer.toHexString(value));
+                throw new UnsupportedFeature(name + " command byte 0x" + Integer.toHexString(value));
             }
         } else {
             switch (initStep) {
@@ -207,7 +207,7 @@ public final class Pic8259 implements ByteRegisters {
     /** ICW1 resets the chip (datasheet, "Initialization Command Words"). */
     private void icw1(int value) {
         if ((value & ICW1_LTIM) != 0) {
-            throw new UnsupportedFeatureException(name + " level-triggered mode (ICW1.LTIM)");
+            throw new UnsupportedFeature(name + " level-triggered mode (ICW1.LTIM)");
         }
         icw4Expected = (value & ICW1_IC4) != 0;
         single = (value & ICW1_SNGL) != 0;
@@ -226,10 +226,10 @@ public final class Pic8259 implements ByteRegisters {
 
     private void icw4(int value) {
         if ((value & ICW4_UPM) == 0) {
-            throw new UnsupportedFeatureException(name + " MCS-80/85 mode (ICW4.uPM = 0)");
+            throw new UnsupportedFeature(name + " MCS-80/85 mode (ICW4.uPM = 0)");
         }
         if ((value & ICW4_SFNM) != 0) {
-            throw new UnsupportedFeatureException(name + " special fully nested mode (ICW4.SFNM)");
+            throw new UnsupportedFeature(name + " special fully nested mode (ICW4.SFNM)");
         }
         autoEoi = (value & ICW4_AEOI) != 0;
         initStep = 0;

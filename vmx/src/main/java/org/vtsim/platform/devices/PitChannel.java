@@ -3,7 +3,7 @@ package org.vtsim.platform.devices;
 import org.vtsim.platform.DeviceClock;
 import org.vtsim.platform.EventScheduler;
 import org.vtsim.platform.IrqLine;
-import org.vtsim.platform.UnsupportedFeatureException;
+import org.vtsim.cpu.UnsupportedFeature;
 
 /**
  * One counter of the Intel 8254 (datasheet order 231164): modes 0 (interrupt on terminal count),
@@ -80,14 +80,14 @@ public final class PitChannel {
             return;
         }
         if ((value & 1) != 0) {
-            throw new UnsupportedFeatureException("8254 BCD counting (counter " + index + ")");
+            throw new UnsupportedFeature("8254 BCD counting (counter " + index + ")");
         }
         int m = (value >>> 1) & 7;
         if (m >= 6) {
             m -= 4; // modes 6 and 7 are aliases of 2 and 3 (datasheet, control word format)
         }
         if (m != 0 && m != 2 && m != 3) {
-            throw new UnsupportedFeatureException("8254 mode " + m + " (counter " + index + ")");
+            throw new UnsupportedFeature("8254 mode " + m + " (counter " + index + ")");
         }
         mode = m;
         rwMode = rw;

@@ -1,7 +1,7 @@
 package org.vtsim.platform.devices;
 
 import org.vtsim.platform.ByteRegisters;
-import org.vtsim.platform.UnsupportedFeatureException;
+import org.vtsim.cpu.UnsupportedFeature;
 
 /**
  * Port 0x92, system control port A ("fast A20 gate"): bit 1 is the A20 gate, bit 0 a fast reset.
@@ -24,7 +24,7 @@ public final class SystemControlPortA implements ByteRegisters {
     @Override
     public void write(int offset, int v) {
         if ((v & A20_ENABLE) == 0) {
-            throw new UnsupportedFeatureException("disabling the A20 gate (port 0x92 bit 1 = 0)");
+            throw new UnsupportedFeature("disabling the A20 gate (port 0x92 bit 1 = 0)");
         }
         value = v & ~FAST_RESET & 0xff;
         if ((v & FAST_RESET) != 0) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.vtsim.platform.PcPlatform;
-import org.vtsim.platform.UnsupportedFeatureException;
+import org.vtsim.cpu.UnsupportedFeature;
 
 /** MC146818A facts, through ports 0x70/0x71. */
 class CmosRtcTest {
@@ -92,6 +92,6 @@ class CmosRtcTest {
     void rtcInterruptsAreUnsupportedLoudly() {
         PcPlatform p = at("2023-01-01T00:00:00Z");
         p.ioWrite(0x70, 1, 0x0b);
-        assertThrows(UnsupportedFeatureException.class, () -> p.ioWrite(0x71, 1, 0x42));
+        assertThrows(UnsupportedFeature.class, () -> p.ioWrite(0x71, 1, 0x42));
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.Vectors;
 import org.vtsim.platform.PcPlatform;
-import org.vtsim.platform.UnsupportedFeatureException;
+import org.vtsim.cpu.UnsupportedFeature;
 
 /** Local APIC facts of SDM Vol. 3A ch. 10, through the platform's MMIO window and MSRs. */
 class LocalApicTest {
@@ -155,9 +155,9 @@ class LocalApicTest {
 
     @Test
     void otherIpisAreUnsupportedLoudly() {
-        assertThrows(UnsupportedFeatureException.class, () -> reg(ICR_LOW, 0x000c4500)); // INIT to all but self
+        assertThrows(UnsupportedFeature.class, () -> reg(ICR_LOW, 0x000c4500)); // INIT to all but self
         reg(ICR_HIGH, 3 << 24);
-        assertThrows(UnsupportedFeatureException.class, () -> reg(ICR_LOW, 0x30)); // fixed to APIC ID 3
+        assertThrows(UnsupportedFeature.class, () -> reg(ICR_LOW, 0x30)); // fixed to APIC ID 3
     }
 
     @Test
@@ -203,7 +203,7 @@ class LocalApicTest {
         p.writeMsr(MSR_IA32_APIC_BASE, BASE | APIC_BASE_EN);
         assertEquals(0xff, reg(SVR), "re-enabled from disabled: power-up state");
         assertThrows(CpuFault.class, () -> p.writeMsr(MSR_IA32_APIC_BASE, BASE | APIC_BASE_EN | 1), "reserved bit 0");
-        assertThrows(UnsupportedFeatureException.class,
+        assertThrows(UnsupportedFeature.class,
                 () -> p.writeMsr(MSR_IA32_APIC_BASE, 0xfed00000L | APIC_BASE_EN));
     }
 
@@ -230,6 +230,6 @@ class LocalApicTest {
         Pic8259Test.initPc(p.pic().master(), p.pic().slave(), 0x01);
         reg(LVT_LINT0, DM_NMI << LVT_DELIVERY_MODE_SHIFT);
         p.com1().write(1, Uart16550.IER_ETBEI);
-        assertThrows(UnsupportedFeatureException.class, () -> p.interruptPending());
+        assertThrows(UnsupportedFeature.class, () -> p.interruptPending());
     }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.vtsim.platform.UnsupportedFeatureException;
+import org.vtsim.cpu.UnsupportedFeature;
 
 /** Facts of the 8259A datasheet, with the PC's cascade (slave on master IR2). */
 class Pic8259Test {
@@ -170,6 +170,6 @@ class Pic8259Test {
 
     @Test
     void levelTriggeredModeIsUnsupportedLoudly() {
-        assertThrows(UnsupportedFeatureException.class, () -> m.write(0, 0x19));
+        assertThrows(UnsupportedFeature.class, () -> m.write(0, 0x19));
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.vtsim.platform.DeviceClock;
 import org.vtsim.platform.EventScheduler;
 import org.vtsim.platform.PcPlatform;
-import org.vtsim.platform.UnsupportedFeatureException;
+import org.vtsim.cpu.UnsupportedFeature;
 
 /** Facts of the 8254 datasheet, and the PIT driving IRQ0 through the 8259A on the scheduler. */
 class Pit8254Test {
@@ -182,8 +182,8 @@ class Pit8254Test {
     @Test
     void unsupportedModesAndBcdFailLoudly() {
         Pit8254 pit = new Pit8254(new EventScheduler(), CPU_HZ, h -> { });
-        assertThrows(UnsupportedFeatureException.class, () -> pit.write(3, 0x32)); // mode 1
-        assertThrows(UnsupportedFeatureException.class, () -> pit.write(3, 0x38)); // mode 4
-        assertThrows(UnsupportedFeatureException.class, () -> pit.write(3, 0x35)); // BCD
+        assertThrows(UnsupportedFeature.class, () -> pit.write(3, 0x32)); // mode 1
+        assertThrows(UnsupportedFeature.class, () -> pit.write(3, 0x38)); // mode 4
+        assertThrows(UnsupportedFeature.class, () -> pit.write(3, 0x35)); // BCD
     }
 }
