@@ -766,8 +766,14 @@ public final class Interpreter {
         if ((a & Alu.mask(i.osz)) == (d & Alu.mask(i.osz))) {
             rmwWrite(i, i.osz, getReg(i.reg, i.osz));
         } else {
-            // The destination is always written (SDM Vol. 2A CMPXCHG), which zero-extends a 32-bit register.
-            rmwWrite(i, i.osz, d);
+            // SDM Vol. 2A CMPXCHG: a memory destination is written back with its own value (the
+            // locked read always pairs with a write). A register destination is not written on
+            // this path: with a 32-bit operand in 64-bit mode its upper half is kept, as the host
+            // CPU shows (conformance differential, family CMPXCHG_R32); only EAX is loaded,
+            // which zero-extends into RAX like any 32-bit register write (SDM Vol. 1 3.4.1.1).
+            if (i.hasMem) {
+                mem.writeBack(i.osz, d);
+            }
             setReg(0, i.osz, d);
         }
     }

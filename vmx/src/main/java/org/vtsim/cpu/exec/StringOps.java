@@ -29,6 +29,10 @@ final class StringOps {
         int asz = i.asz;
         boolean compares = i.op == org.vtsim.cpu.decode.Op.CMPS || i.op == org.vtsim.cpu.decode.Op.SCAS;
         long count = x.getReg(1, asz);
+        if (count == 0 && asz == 4) {
+            zeroIterationsAddr32(i.op);
+            return;
+        }
         while (count != 0) {
             once(i, size, delta);
             count = Interpreter.maskAddr(count - 1, asz);
@@ -37,6 +41,25 @@ final class StringOps {
             if (compares && x.flags.zf() != (i.rep == Insn.REP_E)) {
                 break;
             }
+        }
+    }
+
+    /**
+     * A REP string instruction with a 32-bit address size (67 prefix in 64-bit mode) and ECX = 0
+     * performs no iteration, yet writes RCX and the index registers it uses as 32-bit registers,
+     * clearing their upper halves. The SDM does not spell this out (Vol. 2B REP says only that no
+     * iteration runs); this is the behaviour the host CPU shows (conformance differential, family
+     * STRING_ADDR32), consistent with the count and index being ECX/ESI/EDI (SDM Vol. 1 3.3.7).
+     */
+    private void zeroIterationsAddr32(org.vtsim.cpu.decode.Op op) {
+        gpr[1] &= 0xffffffffL;
+        switch (op) {
+            case MOVS, CMPS -> {
+                gpr[6] &= 0xffffffffL;
+                gpr[7] &= 0xffffffffL;
+            }
+            case LODS, OUTS -> gpr[6] &= 0xffffffffL;
+            default -> gpr[7] &= 0xffffffffL; // STOS, SCAS, INS
         }
     }
 
