@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"odd N:the guest's exit-device status ((v << 1) | 1)",
             "2:bad command line or image", "4:the guest shut down (triple fault)",
-            "6:the instruction limit was reached", "8:the guest hung (halted, nothing can wake it)",
+            "6:the instruction limit or --timeout was reached", "8:the guest hung (halted, nothing can wake it)",
             "10:internal error in vtsim", "12:the guest needed a feature vtsim does not model"})
 final class RunCommand implements Callable<Integer> {
     @Spec
@@ -68,6 +68,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Stop after N instructions (0: no limit). Default: ${DEFAULT-VALUE}.")
     long maxInstructions;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Stop after this much host time (0: no limit); the summary is still printed. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double timeoutSeconds;
+
     @Option(names = "--cost-profile", paramLabel = "FILE",
             description = "Cost profile overriding items of the default Skylake profile (see 'vtsim costs').")
     Path costProfile;
@@ -88,6 +93,9 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageProblem(mode.equals("ept") || mode.equals("shadow")
                     ? "unsupported: --mode " + mode + " needs the VMX monitor, which this version does not have yet"
                     : "unknown --mode '" + mode + "' (known: native)");
+        }
+        if (timeoutSeconds < 0 || Double.isNaN(timeoutSeconds)) {
+            throw new UsageProblem("--timeout must not be negative");
         }
         if (maxInstructions < 0) {
             throw new UsageProblem("--max-instructions must not be negative");
@@ -158,7 +166,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }, "vtsim-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
-        RunResult result = machine.run();
+        RunResult result = machine.run((long) (timeoutSeconds * 1e9));
         try {
             serial.flush();
         } catch (IOException e) {

@@ -25,6 +25,7 @@ public final class Machine {
     private final Cpu cpu;
     private final BootResult boot;
     private volatile boolean interruptRequested;
+    private boolean timedOut;
 
     private Machine(MachineConfig config, String name, byte[] image) throws BootImageException {
         this.config = config;
@@ -81,10 +82,22 @@ public final class Machine {
      * guest does.
      */
     public RunResult run() {
+        return run(0);
+    }
+
+    /**
+     * As {@link #run()}, but also stops once {@code hostNanosLimit} of host time have passed
+     * (0: no host-time limit), for batch users whose guest may loop forever.
+     */
+    public RunResult run(long hostNanosLimit) {
         long limit = config.maxInstructions() == 0 ? Long.MAX_VALUE : config.maxInstructions();
         long start = System.nanoTime();
         StopReason stop = StopReason.INSTRUCTION_LIMIT;
         while (cpu.instructions() < limit && !interruptRequested) {
+            if (hostNanosLimit > 0 && System.nanoTime() - start >= hostNanosLimit) {
+                timedOut = true;
+                break;
+            }
             long slice = Math.min(SLICE, limit - cpu.instructions());
             stop = cpu.run(slice);
             if (stop != StopReason.INSTRUCTION_LIMIT) {
@@ -110,7 +123,9 @@ public final class Machine {
                 case INTERNAL_ERROR -> Outcome.INTERNAL_ERROR;
                 case PLATFORM_STOP -> Outcome.SHUTDOWN;
             };
-            if (interruptRequested && stop == StopReason.INSTRUCTION_LIMIT) {
+            if (timedOut && stop == StopReason.INSTRUCTION_LIMIT) {
+                detail = "host time limit reached";
+            } else if (interruptRequested && stop == StopReason.INSTRUCTION_LIMIT) {
                 detail = "stopped on request";
             } else if (stop == StopReason.INSTRUCTION_LIMIT) {
                 detail = "instruction limit of " + config.maxInstructions() + " reached";
