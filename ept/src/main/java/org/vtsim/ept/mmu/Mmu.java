@@ -302,9 +302,15 @@ public final class Mmu {
         counters.invalidations++;
         switch (type) {
             case 0 -> {
-                itlb.invalidateAddress(la, targetPcid, tag, false);
-                dtlb.invalidateAddress(la, targetPcid, tag, false);
-                stlb.invalidateAddress(la, targetPcid, tag, false);
+                // Cached entries hold linear addresses cut to the paging width (48/57 bits in IA-32e,
+                // 32 otherwise): a canonical upper-half address must be cut the same way to match.
+                // Outside 64-bit mode this also drops entries for an address whose bits 63:32 are not
+                // zero; invalidating more is allowed (SDM Vol. 2 INVPCID: "may invalidate ... other
+                // linear addresses").
+                long page = la & linearMask;
+                itlb.invalidateAddress(page, targetPcid, tag, false);
+                dtlb.invalidateAddress(page, targetPcid, tag, false);
+                stlb.invalidateAddress(page, targetPcid, tag, false);
                 psc.invalidatePcid(targetPcid);
             }
             case 1 -> {

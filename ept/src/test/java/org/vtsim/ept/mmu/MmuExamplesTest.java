@@ -180,6 +180,18 @@ class MmuExamplesTest {
         assertEquals(0xa000_0000L, mmu.translate(LA, Access.READ));
     }
 
+    /** Found by StaleTranslationsTest: type 0 must cut a canonical upper-half address like translate does. */
+    @Test
+    void invpcidIndividualAddressReachesUpperHalfCanonicalAddresses() {
+        Mmu mmu = fourLevel(false, FLAGS | D);
+        long high = LA | 0xffff_8000_0000_0000L; // PML4 index 0x1fe, same lower indices as LA
+        mem.write64(PML4 + 8L * idx(high, 4), PDPT | FLAGS);
+        assertEquals(FRAME + 0x10, mmu.translate(high + 0x10, Access.READ));
+        mem.write64(PT + 8L * idx(LA, 1), 0xa000_0000L | FLAGS | D);
+        mmu.invpcid(0, 0, high);
+        assertEquals(0xa000_0010L, mmu.translate(high + 0x10, Access.READ));
+    }
+
     @Test
     void pagingOffIsIdentityAndClearingPgFlushes() {
         Mmu mmu = fourLevel(false, FLAGS | D);

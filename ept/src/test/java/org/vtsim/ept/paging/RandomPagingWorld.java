@@ -13,8 +13,8 @@ import org.vtsim.ept.SparseMemory;
  * failing case is replayed from the seed QuickTheories prints.
  */
 public final class RandomPagingWorld {
-    static final long POOL_BASE = 0x4000_0000L; // 1 GiB: pool pointers double as large-page frames
-    static final int POOL_PAGES = 6;
+    public static final long POOL_BASE = 0x4000_0000L; // 1 GiB: pool pointers double as large-page frames
+    public static final int POOL_PAGES = 6;
 
     public final long seed;
     public final PagingMode mode;
@@ -56,7 +56,7 @@ public final class RandomPagingWorld {
         this.efer = ef;
         this.image = new long[POOL_PAGES * (mode == PagingMode.LEGACY_32 ? 1024 : 512)];
         for (int i = 0; i < image.length; i++) {
-            image[i] = randomEntry();
+            image[i] = randomEntry(rnd);
         }
         long root = poolPage(0);
         long c3;
@@ -81,11 +81,15 @@ public final class RandomPagingWorld {
         this.cr3 = c3;
     }
 
-    static long poolPage(int i) {
+    public static long poolPage(int i) {
         return POOL_BASE + 0x1000L * i;
     }
 
     private long tableAddress() {
+        return tableAddress(rnd);
+    }
+
+    private long tableAddress(Random rnd) {
         int k = rnd.nextInt(20);
         if (k < 18) {
             return poolPage(rnd.nextInt(POOL_PAGES));
@@ -96,7 +100,7 @@ public final class RandomPagingWorld {
         return (rnd.nextLong() & ((1L << 52) - 1)) & ~0xfffL; // any width: reserved bits or beyond memory
     }
 
-    private long randomEntry() {
+    private long randomEntry(Random rnd) {
         long e = 0;
         if (rnd.nextInt(12) != 0) {
             e |= EntryBits.P;
@@ -107,7 +111,7 @@ public final class RandomPagingWorld {
         }
         int k = rnd.nextInt(20);
         if (k < 15) {
-            e |= tableAddress();
+            e |= tableAddress(rnd);
         } else if (k < 18) {
             e |= (long) rnd.nextInt(64) << 30; // 1-GByte aligned frame below 64 GiB
             if (rnd.nextBoolean()) {
@@ -137,6 +141,28 @@ public final class RandomPagingWorld {
             }
         }
         return e;
+    }
+
+    /**
+     * A modification software might make to a paging-structure entry: flip one of P, R/W, U/S, A,
+     * D, PS, G or XD, point it at another pool page (keeping the flags), or replace it with a fresh
+     * random entry. Entries keep the width of the mode.
+     */
+    public long mutateEntry(long old, Random r) {
+        long e;
+        switch (r.nextInt(10)) {
+            case 0 -> e = old ^ EntryBits.P;
+            case 1 -> e = old ^ EntryBits.RW;
+            case 2 -> e = old ^ EntryBits.US;
+            case 3 -> e = old ^ EntryBits.A;
+            case 4 -> e = old ^ EntryBits.D;
+            case 5 -> e = old ^ EntryBits.PS;
+            case 6 -> e = old ^ EntryBits.G;
+            case 7 -> e = mode == PagingMode.LEGACY_32 ? old ^ EntryBits.RW : old ^ EntryBits.XD;
+            case 8 -> e = (old & 0xfffL) | (old & EntryBits.XD) | poolPage(r.nextInt(POOL_PAGES));
+            default -> e = randomEntry(r);
+        }
+        return mode == PagingMode.LEGACY_32 ? e & 0xffff_ffffL : e;
     }
 
     /** A fresh memory holding the pool. */

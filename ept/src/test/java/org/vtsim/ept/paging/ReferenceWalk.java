@@ -19,7 +19,14 @@ public final class ReferenceWalk {
     record Ref(long address, long value, boolean write) {
     }
 
-    record Outcome(boolean fault, int errorCode, long physical, int pageShift, boolean global, List<Ref> refs) {
+    /**
+     * {@code rights}: R/W (1), U/S (2) and XD (4, only with NXE) combined over the entries read, as the
+     * SDM 4.6 rules use them; {@code dirty}: the leaf's D flag after the walk; {@code upper}: per
+     * non-leaf entry passed (present, no reserved bit), {level, table it references, rights combined
+     * down to it} — what a paging-structure cache may hold (SDM 4.10.3.1).
+     */
+    record Outcome(boolean fault, int errorCode, long physical, int pageShift, boolean global, List<Ref> refs,
+            int rights, boolean dirty, List<long[]> upper) {
     }
 
     private final PhysicalMemory mem;
@@ -28,6 +35,7 @@ public final class ReferenceWalk {
     private final int maxPhy;
     private final boolean gbPages;
     private final List<Ref> refs = new ArrayList<>();
+    private final List<long[]> upper = new ArrayList<>();
 
     ReferenceWalk(PhysicalMemory mem, long cr0, long cr3, long cr4, long efer, long[] pdptes, int maxPhy,
             boolean gbPages) {
@@ -80,8 +88,35 @@ public final class ReferenceWalk {
         refs.add(new Ref(a, v, true));
     }
 
+    /**
+     * A walk that starts below a paging-structure-cache entry (SDM 4.10.3.2): the first entry read
+     * is at {@code level}, in {@code table}, with {@code rights} (R/W 1, U/S 2, XD 4) combined from
+     * the levels above. The entries below are read from memory as usual.
+     */
+    Outcome walkFrom(long la, int access, int level, long table, int rights) {
+        refs.clear();
+        upper.clear();
+        boolean rw = (rights & 1) != 0;
+        boolean us = (rights & 2) != 0;
+        boolean xd = (rights & 4) != 0;
+        if (!bit(cr4, 5)) {
+            if (level != 1) {
+                throw new IllegalArgumentException("32-bit paging continues only at the PTE");
+            }
+            return legacyPte(la & 0xffffffffL, access, table, rw, us);
+        }
+        if (!bit(efer, 8)) {
+            if (level != 1) {
+                throw new IllegalArgumentException("PAE paging continues only at the PTE");
+            }
+            return paePte(la & 0xffffffffL, access, table, rw, us, xd);
+        }
+        return longModeFrom(la, access, level, table, rw, us, xd);
+    }
+
     Outcome walk(long la, int access) {
         refs.clear();
+        upper.clear();
         boolean pg = bit(cr0, 31);
         boolean pae = bit(cr4, 5);
         boolean lme = bit(efer, 8);
@@ -179,16 +214,35 @@ public final class ReferenceWalk {
         return true;
     }
 
+    private Outcome faultOutcome(int code) {
+        return new Outcome(true, code, 0, 0, false, List.copyOf(refs), 0, false, List.copyOf(upper));
+    }
+
     private Outcome notPresent(int access) {
-        return new Outcome(true, errorBase(access), 0, 0, false, List.copyOf(refs));
+        return faultOutcome(errorBase(access));
     }
 
     private Outcome reserved(int access) {
-        return new Outcome(true, errorBase(access) | 1 | 8, 0, 0, false, List.copyOf(refs));
+        return faultOutcome(errorBase(access) | 1 | 8);
     }
 
     private Outcome protection(int access) {
-        return new Outcome(true, errorBase(access) | 1, 0, 0, false, List.copyOf(refs));
+        return faultOutcome(errorBase(access) | 1);
+    }
+
+    private Outcome success(long pa, int shift, boolean global, boolean rw, boolean us, boolean xd, long leafAfter) {
+        int rights = (rw ? 1 : 0) | (us ? 2 : 0) | (xd ? 4 : 0);
+        return new Outcome(false, 0, pa, shift, global, List.copyOf(refs), rights, bit(leafAfter, 6),
+                List.copyOf(upper));
+    }
+
+    private void passed(int level, long table, boolean rw, boolean us, boolean xd) {
+        upper.add(new long[] {level, table, (rw ? 1 : 0) | (us ? 2 : 0) | (xd ? 4 : 0)});
+    }
+
+    /** SDM 4.6.1 for a translation with combined {@code rights} (R/W 1, U/S 2, XD 4). */
+    boolean permits(int rights, int access) {
+        return allowed(access, (rights & 1) != 0, (rights & 2) != 0, (rights & 4) != 0);
     }
 
     // ---- SDM 4.3: 32-bit paging ----
@@ -223,18 +277,24 @@ public final class ReferenceWalk {
                 write4(pdeAddr, nv);
             }
             long pa = (pde & 0xffc00000L) | (((pde >>> 13) & 0xff) << 32) | (la & 0x3fffff);
-            return new Outcome(false, 0, pa, 22, pge && bit(pde, 8), List.copyOf(refs));
+            return success(pa, 22, pge && bit(pde, 8), rw, us, false, nv);
         }
         if (!bit(pde, 5)) {
             write4(pdeAddr, pde | (1 << 5));
         }
-        long pteAddr = (pde & 0xfffff000L) | (((la >>> 12) & 0x3ff) << 2);
+        passed(2, pde & 0xfffff000L, bit(pde, 1), bit(pde, 2), false);
+        return legacyPte(la, access, pde & 0xfffff000L, bit(pde, 1), bit(pde, 2));
+    }
+
+    private Outcome legacyPte(long la, int access, long table, boolean pdeRw, boolean pdeUs) {
+        boolean pge = bit(cr4, 7);
+        long pteAddr = table | (((la >>> 12) & 0x3ff) << 2);
         long pte = read4(pteAddr);
         if (!bit(pte, 0)) {
             return notPresent(access);
         }
-        boolean rw = bit(pde, 1) && bit(pte, 1);
-        boolean us = bit(pde, 2) && bit(pte, 2);
+        boolean rw = pdeRw && bit(pte, 1);
+        boolean us = pdeUs && bit(pte, 2);
         if (!allowed(access, rw, us, false)) {
             return protection(access);
         }
@@ -243,7 +303,7 @@ public final class ReferenceWalk {
             write4(pteAddr, nv);
         }
         long pa = (pte & 0xfffff000L) | (la & 0xfff);
-        return new Outcome(false, 0, pa, 12, pge && bit(pte, 8), List.copyOf(refs));
+        return success(pa, 12, pge && bit(pte, 8), rw, us, false, nv);
     }
 
     // ---- SDM 4.4: PAE paging ----
@@ -278,12 +338,22 @@ public final class ReferenceWalk {
                 write8(pdeAddr, nv);
             }
             long pa = (pde & addrMask & ~0x1fffffL) | (la & 0x1fffff);
-            return new Outcome(false, 0, pa, 21, pge && bit(pde, 8), List.copyOf(refs));
+            return success(pa, 21, pge && bit(pde, 8), bit(pde, 1), bit(pde, 2), xd, nv);
         }
         if (!bit(pde, 5)) {
             write8(pdeAddr, pde | (1 << 5));
         }
-        long pteAddr = (pde & addrMask) | (((la >>> 12) & 0x1ff) << 3);
+        boolean pdeXd = nxe && bit(pde, 63);
+        passed(2, pde & addrMask, bit(pde, 1), bit(pde, 2), pdeXd);
+        return paePte(la, access, pde & addrMask, bit(pde, 1), bit(pde, 2), pdeXd);
+    }
+
+    private Outcome paePte(long la, int access, long table, boolean pdeRw, boolean pdeUs, boolean pdeXd) {
+        boolean nxe = bit(efer, 11);
+        boolean pge = bit(cr4, 7);
+        long addrMask = range(maxPhy - 1, 12);
+        long rsvd = range(62, maxPhy) | (nxe ? 0 : 1L << 63);
+        long pteAddr = table | (((la >>> 12) & 0x1ff) << 3);
         long pte = read8(pteAddr);
         if (!bit(pte, 0)) {
             return notPresent(access);
@@ -291,8 +361,10 @@ public final class ReferenceWalk {
         if ((pte & rsvd) != 0) {
             return reserved(access);
         }
-        boolean xd = nxe && (bit(pde, 63) || bit(pte, 63));
-        if (!allowed(access, bit(pde, 1) && bit(pte, 1), bit(pde, 2) && bit(pte, 2), xd)) {
+        boolean xd = pdeXd || (nxe && bit(pte, 63));
+        boolean rw = pdeRw && bit(pte, 1);
+        boolean us = pdeUs && bit(pte, 2);
+        if (!allowed(access, rw, us, xd)) {
             return protection(access);
         }
         long nv = pte | (1 << 5) | ((access & Access.WRITE) != 0 ? 1 << 6 : 0);
@@ -300,21 +372,26 @@ public final class ReferenceWalk {
             write8(pteAddr, nv);
         }
         long pa = (pte & addrMask) | (la & 0xfff);
-        return new Outcome(false, 0, pa, 12, pge && bit(pte, 8), List.copyOf(refs));
+        return success(pa, 12, pge && bit(pte, 8), rw, us, xd, nv);
     }
 
     // ---- SDM 4.5: 4-level and 5-level paging ----
 
     private Outcome longMode(long la, int access, int levels) {
+        return longModeFrom(la, access, levels, cr3 & range(maxPhy - 1, 12), true, true, false);
+    }
+
+    private Outcome longModeFrom(long la, int access, int startLevel, long startTable, boolean rw, boolean us,
+            boolean xd) {
         boolean nxe = bit(efer, 11);
         boolean pge = bit(cr4, 7);
         long addrMask = range(maxPhy - 1, 12);
         long rsvdAll = range(51, maxPhy) | (nxe ? 0 : 1L << 63);
-        long table = cr3 & addrMask;
-        boolean rwAll = true;
-        boolean usAll = true;
-        boolean xdAny = false;
-        for (int level = levels; level >= 1; level--) {
+        long table = startTable;
+        boolean rwAll = rw;
+        boolean usAll = us;
+        boolean xdAny = xd;
+        for (int level = startLevel; level >= 1; level--) {
             int shift = 12 + 9 * (level - 1);
             long addr = table | (((la >>> shift) & 0x1ff) << 3);
             long e = read8(addr);
@@ -348,6 +425,7 @@ public final class ReferenceWalk {
                     write8(addr, e | (1 << 5));
                 }
                 table = e & addrMask;
+                passed(level, table, rwAll, usAll, xdAny);
                 continue;
             }
             if (!allowed(access, rwAll, usAll, xdAny)) {
@@ -359,7 +437,7 @@ public final class ReferenceWalk {
             }
             long offsetMask = (1L << shift) - 1;
             long pa = (e & addrMask & ~offsetMask) | (la & offsetMask);
-            return new Outcome(false, 0, pa, shift, pge && bit(e, 8), List.copyOf(refs));
+            return success(pa, shift, pge && bit(e, 8), rwAll, usAll, xdAny, nv);
         }
         throw new AssertionError("unreachable");
     }
