@@ -54,12 +54,15 @@ final class StringOps {
     private void zeroIterationsAddr32(org.vtsim.cpu.decode.Op op) {
         gpr[1] &= 0xffffffffL;
         switch (op) {
-            case MOVS, CMPS -> {
+            case MOVS -> {
                 gpr[6] &= 0xffffffffL;
                 gpr[7] &= 0xffffffffL;
             }
-            case LODS, OUTS -> gpr[6] &= 0xffffffffL;
-            default -> gpr[7] &= 0xffffffffL; // STOS, SCAS, INS
+            case STOS -> gpr[7] &= 0xffffffffL;
+            default -> {
+                // LODS, SCAS and CMPS keep the upper halves of their index registers on the host;
+                // INS/OUTS are not observable from user mode there and are treated the same way.
+            }
         }
     }
 
