@@ -8,6 +8,7 @@ import org.vtsim.cpu.decode.DecodedPage;
 import org.vtsim.cpu.decode.Decoder;
 import org.vtsim.cpu.decode.Insn;
 import org.vtsim.cpu.exec.Interpreter;
+import org.vtsim.cpu.system.CpuFeature;
 import org.vtsim.cpu.system.CpuidModel;
 import org.vtsim.ept.PhysicalMemory;
 import org.vtsim.ept.mmu.Mmu;
@@ -33,7 +34,7 @@ public final class Cpu implements LinearMemory, EventSink {
     private final Counters counters = new Counters();
     private final MemoryPath path;
     private final Interpreter interpreter;
-    private final Decoder decoder = new Decoder();
+    private final Decoder decoder;
     private final DecodeCache decodeCache;
     private final FetchSource fetchSource = new FetchSource();
     private SystemPort system;
@@ -60,6 +61,8 @@ public final class Cpu implements LinearMemory, EventSink {
 
     /** A CPU advertising {@code model} through CPUID (and honouring it for MSRs and CR4 bits). */
     public Cpu(PhysicalMemory memory, Platform platform, CostProfile costs, CpuidModel model) {
+        this.decoder = new Decoder(model.has(CpuFeature.BMI1),
+                model.has(CpuFeature.LZCNT));
         this.memory = memory;
         this.platform = platform;
         this.path = new MemoryPath(state, memory, platform, costs, counters);

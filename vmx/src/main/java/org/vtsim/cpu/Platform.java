@@ -51,4 +51,19 @@ public interface Platform {
 
     /** Whether a device (the exit device, a reset) asked for the run to end. */
     boolean stopRequested();
+
+    /**
+     * TPR[7:4] of the local APIC, which MOV from CR8 returns as CR8[3:0] (SDM Vol. 3A 10.8.6.1),
+     * or -1 when the platform has no local APIC: the CPU then keeps CR8 itself.
+     */
+    default int taskPriorityClass() {
+        return -1;
+    }
+
+    /**
+     * MOV to CR8: sets the local APIC's TPR to {@code priorityClass << 4} (TPR[3:0] cleared, SDM
+     * Vol. 3A 10.8.6.1); {@code priorityClass} is 0-15. Ignored by a platform without an APIC.
+     */
+    default void setTaskPriorityClass(int priorityClass) {
+    }
 }

@@ -72,19 +72,21 @@ final class SystemUnits implements SystemPort, EventPort {
                 }
             }
         };
-        // CR8 is kept in CpuState until the local APIC's TPR is linked to the core.
-        // TODO(platform): link CR8 to the APIC TPR (SDM Vol. 3A 10.8.6.1) through Platform.
+        // CR8 is the local APIC's TPR[7:4] (SDM Vol. 3A 10.8.6.1), reached through the platform;
+        // a platform without an APIC leaves CR8 to the CPU.
         TaskPriority tpr = new TaskPriority() {
             private int cls;
 
             @Override
             public int priorityClass() {
-                return cls;
+                int c = platform.taskPriorityClass();
+                return c >= 0 ? c : cls;
             }
 
             @Override
             public void setPriorityClass(int priorityClass) {
                 cls = priorityClass & 0xf;
+                platform.setTaskPriorityClass(cls);
             }
         };
         this.segments = new SegmentLoader(mem);

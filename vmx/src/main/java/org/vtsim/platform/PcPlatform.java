@@ -392,6 +392,18 @@ public final class PcPlatform implements Platform {
         return scheduler.nextEventCycle();
     }
 
+    /** CR8[3:0] = TPR[7:4] (SDM Vol. 3A 10.8.6.1). */
+    @Override
+    public int taskPriorityClass() {
+        return (apic.taskPriority() >>> 4) & 0xf;
+    }
+
+    /** MOV to CR8 writes TPR[7:4] and clears TPR[3:0] (SDM Vol. 3A 10.8.6.1). */
+    @Override
+    public void setTaskPriorityClass(int priorityClass) {
+        apic.setTaskPriority((priorityClass & 0xf) << 4);
+    }
+
     @Override
     public boolean stopRequested() {
         return debugExit.exited() || portA.resetRequested();

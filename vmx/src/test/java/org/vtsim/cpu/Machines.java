@@ -15,7 +15,12 @@ public final class Machines {
     /** A CPU in 64-bit mode (flat segments, identity paging) with {@code hex} at {@link #CODE}. */
     public static Cpu longMode(String hex, CostProfile costs) {
         SparseMemory mem = new SparseMemory(1L << 36);
-        Cpu cpu = new Cpu(mem, new TestPlatform(), costs);
+        return longMode(hex, costs, mem, new TestPlatform());
+    }
+
+    /** As {@link #longMode(String, CostProfile)} on a given memory and platform. */
+    public static Cpu longMode(String hex, CostProfile costs, SparseMemory mem, Platform platform) {
+        Cpu cpu = new Cpu(mem, platform, costs);
         byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
         mem.write(CODE, code, 0, code.length);
         CpuState s = cpu.state();

@@ -11,6 +11,21 @@ import org.vtsim.cpu.CpuFault;
  * lacks decode to {@link Op#UNIMPLEMENTED}; architecturally invalid ones to {@link Op#INVALID}.
  */
 public final class Decoder {
+    /** Whether F3 0F BC decodes as TZCNT (CPUID.(EAX=07H,ECX=0):EBX.BMI1). */
+    private final boolean tzcnt;
+    /** Whether F3 0F BD decodes as LZCNT (CPUID.80000001H:ECX.LZCNT). */
+    private final boolean lzcnt;
+
+    /** A decoder for a CPU with LZCNT and without BMI1, as the default CPUID model advertises. */
+    public Decoder() {
+        this(false, true);
+    }
+
+    public Decoder(boolean tzcnt, boolean lzcnt) {
+        this.tzcnt = tzcnt;
+        this.lzcnt = lzcnt;
+    }
+
     /** Supplies instruction bytes; may throw a fetch fault (#PF) for bytes actually needed. */
     @FunctionalInterface
     public interface ByteSource {
@@ -744,9 +759,14 @@ public final class Decoder {
             }
             case 0xbc, 0xbd -> {
                 modrm();
-                if (rep == Insn.REP_E) {
+                // F3 0F BC/BD are TZCNT/LZCNT only where CPUID advertises BMI1/LZCNT; elsewhere
+                // the F3 prefix is ignored and they execute as BSF/BSR (SDM Vol. 2B TZCNT, LZCNT).
+                if (rep == Insn.REP_E && (b == 0xbc ? tzcnt : lzcnt)) {
                     rep = 0;
                     return b == 0xbc ? Op.TZCNT : Op.LZCNT;
+                }
+                if (rep == Insn.REP_E) {
+                    rep = 0;
                 }
                 return b == 0xbc ? Op.BSF : Op.BSR;
             }

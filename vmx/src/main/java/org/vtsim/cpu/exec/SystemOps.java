@@ -319,9 +319,18 @@ final class SystemOps {
             case 2 -> state.cr2;
             case 3 -> state.cr3;
             case 4 -> state.cr4;
-            case 8 -> state.cr8;
+            case 8 -> readCr8();
             default -> throw CpuFault.ud();
         };
+    }
+
+    /** CR8[3:0] is the APIC's TPR[7:4] (SDM Vol. 3A 10.8.6.1): the APIC may have changed it. */
+    private long readCr8() {
+        int c = x.platform.taskPriorityClass();
+        if (c >= 0) {
+            state.cr8 = c & 0xf;
+        }
+        return state.cr8;
     }
 
     private void writeCr(int cr, long v) {
