@@ -68,6 +68,8 @@ public final class Mmu {
         this.itlb = new Tlb("ITLB", config.itlb());
         this.dtlb = new Tlb("DTLB", config.dtlb());
         this.stlb = new Tlb("STLB", config.stlb());
+        itlb.setFrontCache(true);
+        dtlb.setFrontCache(true);
         this.psc = new PagingStructureCaches(config.pdeCache(), config.pdpteCache(), config.pml4eCache(),
                 config.pml5eCache());
         setContext(PagingContext.of(0, 0, 0, 0, null, config.maxPhyAddr(), config.gbPages()));
@@ -87,8 +89,20 @@ public final class Mmu {
         la &= linearMask;
         counters.translations++;
         Tlb l1 = (access & Access.FETCH) != 0 ? itlb : dtlb;
+        // Functional front cache: the same entry the modelled lookup below would hit, found with a
+        // few array reads. It leaves everything to the modelled path when the entry is not usable.
+        int attr = l1.frontLookup(la, pcid, tag);
+        if (attr >= 0 && usable(attr, access)) {
+            if (l1 == itlb) {
+                counters.itlbHits++;
+            } else {
+                counters.dtlbHits++;
+            }
+            lastOutcome = L1_HIT;
+            return l1.frontHit(la);
+        }
         boolean rewalk = false;
-        int attr = l1.lookup(la, pcid, tag);
+        attr = l1.lookup(la, pcid, tag);
         if (attr >= 0) {
             if (usable(attr, access)) {
                 if (l1 == itlb) {
@@ -381,6 +395,24 @@ public final class Mmu {
         dtlb.invalidateContext(-1, tag, false);
         stlb.invalidateContext(-1, tag, false);
         psc.invalidatePcid(-1);
+    }
+
+    /**
+     * Turns the functional front caches of the L1 TLBs on (the default) or off. Every result, A/D
+     * update, replacement decision and counter is the same either way (FrontCacheIdentityTest);
+     * only host time differs.
+     */
+    public void setFrontCache(boolean on) {
+        itlb.setFrontCache(on);
+        dtlb.setFrontCache(on);
+    }
+
+    /**
+     * A hash of the complete state of the modelled TLBs and paging-structure caches (entries, tags,
+     * LRU stamps), for tests that compare two MMUs. Not for the hot path.
+     */
+    public long cacheStateHash() {
+        return 31 * (31 * (31 * itlb.stateHash() + dtlb.stateHash()) + stlb.stateHash()) + psc.stateHash();
     }
 
     /** Valid entries per structure, for tests and diagnostics: ITLB, DTLB, STLB, PSC. */

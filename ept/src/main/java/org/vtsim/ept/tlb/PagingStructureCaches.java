@@ -152,6 +152,21 @@ public final class PagingStructureCaches implements PagingStructureCache {
         return hits[level];
     }
 
+    /** Hash of every entry, the LRU stamps, the clock and hit counts, for tests. */
+    public long stateHash() {
+        long h = clock;
+        for (int l = 2; l <= 5; l++) {
+            h = 31 * h + Arrays.hashCode(key[l]);
+            h = 31 * h + Arrays.hashCode(pcid[l]);
+            h = 31 * h + Arrays.hashCode(ctxTag[l]);
+            h = 31 * h + Arrays.hashCode(table[l]);
+            h = 31 * h + Arrays.hashCode(rights[l]);
+            h = 31 * h + Arrays.hashCode(stamp[l]);
+            h = 31 * h + hits[l];
+        }
+        return h;
+    }
+
     public int validEntries() {
         int n = 0;
         for (int l = 2; l <= 5; l++) {

@@ -17,6 +17,9 @@ public final class Tlb {
 
     private final String name;
     private final TlbArray[] arrays;
+    /** Functional shortcut for repeated hits; null when off. Never changes a result (see FrontCache). */
+    private FrontCache front;
+    private int frontSlot;
     private TlbArray hitArray;
     private int hitIndex;
     private long hitPhysical;
@@ -30,11 +33,51 @@ public final class Tlb {
         return name;
     }
 
+    /** Turns the functional front cache on (empty) or off. Results are the same either way. */
+    public void setFrontCache(boolean on) {
+        front = on ? new FrontCache() : null;
+    }
+
+    public boolean frontCache() {
+        return front != null;
+    }
+
+    /**
+     * Fast path: if the front cache knows which entry {@link #lookup} would hit for {@code la}, returns
+     * that entry's attributes (then call {@link #frontHit} to use it), else -1. Changes nothing.
+     */
+    public int frontLookup(long la, int pcid, long tag) {
+        FrontCache f = front;
+        if (f == null || f.pcid != pcid || f.tag != tag) {
+            return -1;
+        }
+        int s = (int) (la >>> 12) & FrontCache.MASK;
+        if (f.page[s] != la >>> 12) {
+            return -1;
+        }
+        frontSlot = s;
+        return f.attr[s];
+    }
+
+    /**
+     * Uses the entry found by the last successful {@link #frontLookup}: marks it most recently used as
+     * a modelled hit does, and returns the physical address of {@code la}.
+     */
+    public long frontHit(long la) {
+        FrontCache f = front;
+        int s = frontSlot;
+        f.array[s].touch(f.index[s]);
+        return f.frame[s] | (la & f.offsetMask[s]);
+    }
+
     /** Looks {@code la} up; returns the entry's attributes, or -1 on a miss. */
     public int lookup(long la, int pcid, long tag) {
         for (TlbArray a : arrays) {
             int i = a.find(la, pcid, tag);
             if (i >= 0) {
+                if (front != null) {
+                    front.remember(la, pcid, tag, a, i);
+                }
                 hitArray = a;
                 hitIndex = i;
                 int shift = a.shiftAt(i);
@@ -68,6 +111,9 @@ public final class Tlb {
 
     /** Drops the last hit entry (its rights denied the access or it lacks the dirty flag). */
     public void dropHit() {
+        if (front != null) {
+            front.forgetKey(hitArray.keyAt(hitIndex));
+        }
         hitArray.invalidate(hitIndex);
     }
 
@@ -78,7 +124,8 @@ public final class Tlb {
     public void fill(long la, int shift, long frame, int origShift, int attr, boolean global, int pcid, long tag) {
         for (TlbArray a : arrays) {
             if (a.holds(shift)) {
-                a.insert(la, shift, frame, origShift, attr, global, pcid, tag);
+                long previous = a.insert(la, shift, frame, origShift, attr, global, pcid, tag);
+                forgetInserted(previous, la, shift);
                 return;
             }
         }
@@ -93,11 +140,27 @@ public final class Tlb {
         }
         if (target != null) {
             long pieceFrame = frame | (la & ((1L << shift) - 1) & ~((1L << best) - 1));
-            target.insert(la, best, pieceFrame, origShift, attr, global, pcid, tag);
+            long previous = target.insert(la, best, pieceFrame, origShift, attr, global, pcid, tag);
+            forgetInserted(previous, la, best);
+        }
+    }
+
+    /** An insert may shadow what the front cache knows for its page, and replaces the victim's entry. */
+    private void forgetInserted(long previousKey, long la, int shift) {
+        if (front != null) {
+            front.forgetKey(previousKey);
+            front.forgetKey((la >>> shift) << 5 | shift);
+        }
+    }
+
+    private void forgetAll() {
+        if (front != null) {
+            front.clear();
         }
     }
 
     public void invalidateAddress(long la, int pcid, long tag, boolean includeGlobal) {
+        forgetAll();
         for (TlbArray a : arrays) {
             a.invalidateAddress(la, pcid, tag, includeGlobal);
         }
@@ -105,15 +168,26 @@ public final class Tlb {
 
     /** Entries of {@code pcid} (all PCIDs if negative) in context {@code tag}; globals kept if asked. */
     public void invalidateContext(int pcid, long tag, boolean keepGlobal) {
+        forgetAll();
         for (TlbArray a : arrays) {
             a.invalidateContext(pcid, tag, keepGlobal);
         }
     }
 
     public void invalidateAll() {
+        forgetAll();
         for (TlbArray a : arrays) {
             a.invalidateAll();
         }
+    }
+
+    /** Hash of the modelled state of every array (not of the front cache), for tests. */
+    public long stateHash() {
+        long h = 0;
+        for (TlbArray a : arrays) {
+            h = 31 * h + a.stateHash();
+        }
+        return h;
     }
 
     public int validEntries() {

@@ -81,6 +81,15 @@ final class TlbArray {
         return -1;
     }
 
+    /** Marks entry {@code i} most recently used, exactly as a {@link #find} hit on it does. */
+    void touch(int i) {
+        stamp[i] = ++clock;
+    }
+
+    long keyAt(int i) {
+        return key[i];
+    }
+
     int shiftAt(int i) {
         return (int) (key[i] & 31);
     }
@@ -108,8 +117,11 @@ final class TlbArray {
         key[i] = INVALID;
     }
 
-    /** Inserts an entry of size {@code 1 << shift} (which this array holds) for {@code la}. */
-    void insert(long la, int shift, long pageFrame, int origShift, int attr, boolean global, int pcid, long tag) {
+    /**
+     * Inserts an entry of size {@code 1 << shift} (which this array holds) for {@code la}. Returns the
+     * key the chosen slot held before ({@code -1} if it was empty), so a front cache can forget it.
+     */
+    long insert(long la, int shift, long pageFrame, int origShift, int attr, boolean global, int pcid, long tag) {
         long k = keyOf(la, shift);
         int base = (int) ((la >>> shift) & setMask) * ways;
         int victim = base;
@@ -126,6 +138,7 @@ final class TlbArray {
                 victim = i;
             }
         }
+        long previous = key[victim];
         invalidate(victim);
         key[victim] = k;
         ctxTag[victim] = tag;
@@ -137,6 +150,7 @@ final class TlbArray {
         if (origShift != shift) {
             fragments++;
         }
+        return previous;
     }
 
     /**
@@ -193,6 +207,18 @@ final class TlbArray {
     void invalidateAll() {
         java.util.Arrays.fill(key, INVALID);
         fragments = 0;
+    }
+
+    /** Hash of every entry field, the LRU stamps and the clock (tests compare two models with it). */
+    long stateHash() {
+        long h = java.util.Arrays.hashCode(key);
+        h = 31 * h + java.util.Arrays.hashCode(ctxTag);
+        h = 31 * h + java.util.Arrays.hashCode(pcidG);
+        h = 31 * h + java.util.Arrays.hashCode(frame);
+        h = 31 * h + java.util.Arrays.hashCode(attr);
+        h = 31 * h + java.util.Arrays.hashCode(origShift);
+        h = 31 * h + java.util.Arrays.hashCode(stamp);
+        return 31 * (31 * h + clock) + fragments;
     }
 
     int validEntries() {
