@@ -304,7 +304,14 @@ public final class Cpu implements LinearMemory, EventSink {
                 budget--;
                 long start = state.rip;
                 try {
-                    Insn insn = fetch(start);
+                    // Fast fetch: 64-bit mode, same linear page as the last fetch (so already
+                    // canonical and translated), page still valid, instruction already decoded.
+                    DecodedPage page = fetchPage;
+                    Insn insn;
+                    if (mode != MODE_64 || (start >>> 12) != fetchLinearPage || !page.valid
+                            || (insn = page.entries[(int) start & 0xfff]) == null) {
+                        insn = fetch(start);
+                    }
                     insnStart = start;
                     insnLength = insn.len;
                     state.rip = mode == MODE_64 ? start + insn.len : (start + insn.len) & 0xffffffffL;
@@ -326,7 +333,9 @@ public final class Cpu implements LinearMemory, EventSink {
                         return r;
                     }
                 }
-                if ((state.cr0 & CpuState.CR0_PG) != 0 && path.translation() != null) {
+                // Translation cycles accrue only from translations (AddressTranslation contract).
+                if (path.translated && (state.cr0 & CpuState.CR0_PG) != 0 && path.translation() != null) {
+                    path.translated = false;
                     counters.cycles += path.translation().takeCycles();
                 }
             }

@@ -30,6 +30,13 @@ public final class MemoryPath implements LinearMemory {
     /** 64-bit mode, refreshed by the core whenever CS or EFER may have changed. */
     public boolean mode64;
 
+    /**
+     * Set whenever the translation was asked for an address, so the core collects its cycles
+     * ({@link AddressTranslation#takeCycles()}) only after instructions that translated; the core
+     * clears it when it collects.
+     */
+    public boolean translated;
+
     /** Physical address of the last {@link #readForWrite}, or -1 when it crossed a page. */
     private long rmwPhys;
     private long rmwLinear;
@@ -151,6 +158,7 @@ public final class MemoryPath implements LinearMemory {
         if (translation == null) {
             throw new UnsupportedFeature("paging (no address translation wired)");
         }
+        translated = true;
         try {
             return translation.translate(lin, access, user);
         } catch (CpuFault f) {
