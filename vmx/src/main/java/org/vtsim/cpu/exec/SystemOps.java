@@ -282,6 +282,9 @@ final class SystemOps {
                 x.counters.cycles += serializingCost;
                 x.system.writeMsr((int) x.gpr[1], (x.gpr[2] & 0xffffffffL) << 32 | (x.gpr[0] & 0xffffffffL));
                 x.modeChanged = true;
+                // A device MSR (x2APIC timer, TSC deadline) may arm a timer: re-read the next
+                // event time at the boundary, as after port and MMIO accesses.
+                x.counters.platformTouched = true;
             }
             case RDTSC, RDTSCP -> {
                 if ((state.cr4 & CpuState.CR4_TSD) != 0 && state.cpl != 0) {
