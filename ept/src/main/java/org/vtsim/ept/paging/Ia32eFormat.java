@@ -9,7 +9,7 @@ import static org.vtsim.ept.paging.EntryBits.*;
  * them, else PS is reserved there; a PDE with PS = 1 maps 2 MBytes (bits 20:13 reserved). Bits
  * 62:52 are ignored (62:59 would be the protection key with CR4.PKE, which is not modelled).
  */
-public final class Ia32eFormat implements PagingFormat {
+public final class Ia32eFormat extends Entry64Format {
     public static final Ia32eFormat FOUR_LEVEL = new Ia32eFormat(4);
     public static final Ia32eFormat FIVE_LEVEL = new Ia32eFormat(5);
 
@@ -30,16 +30,6 @@ public final class Ia32eFormat implements PagingFormat {
     }
 
     @Override
-    public int entryBytes() {
-        return 8;
-    }
-
-    @Override
-    public int indexShift(int level) {
-        return 12 + 9 * (level - 1);
-    }
-
-    @Override
     public int indexMask(int level) {
         return 0x1ff;
     }
@@ -47,11 +37,6 @@ public final class Ia32eFormat implements PagingFormat {
     @Override
     public long rootTable(PagingContext ctx) {
         return ctx.cr3 & ctx.addressMask;
-    }
-
-    @Override
-    public boolean present(long entry) {
-        return (entry & P) != 0;
     }
 
     @Override
@@ -73,40 +58,5 @@ public final class Ia32eFormat implements PagingFormat {
             r |= entry & bits(20, 13);
         }
         return r;
-    }
-
-    @Override
-    public long nextTable(long entry, PagingContext ctx) {
-        return entry & ctx.addressMask;
-    }
-
-    @Override
-    public long pageFrame(long entry, int level, PagingContext ctx) {
-        return entry & ctx.addressMask & ~((1L << indexShift(level)) - 1);
-    }
-
-    @Override
-    public int rights(long entry, PagingContext ctx) {
-        return EntryBits.rights(entry) | (ctx.nxe && (entry & XD) != 0 ? AccessRights.NO_EXECUTE : 0);
-    }
-
-    @Override
-    public boolean global(long entry, int level, PagingContext ctx) {
-        return ctx.pge && (entry & G) != 0;
-    }
-
-    @Override
-    public int memoryType(long entry, int level) {
-        return patIndex(entry, level == 1 ? PAT_4K : PAT_LARGE);
-    }
-
-    @Override
-    public long accessedBit() {
-        return A;
-    }
-
-    @Override
-    public long dirtyBit() {
-        return D;
     }
 }

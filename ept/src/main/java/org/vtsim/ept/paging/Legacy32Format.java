@@ -8,7 +8,7 @@ import static org.vtsim.ept.paging.EntryBits.*;
  * up to min(MAXPHYADDR, 40); bit 21 and the unused part of 20:13 are reserved (SDM 4.3, Table 4-4).
  * There is no XD bit, and 4-KByte PDEs and PTEs have no reserved bits.
  */
-public final class Legacy32Format implements PagingFormat {
+public final class Legacy32Format extends IntelEntryFormat {
     public static final Legacy32Format INSTANCE = new Legacy32Format();
 
     private Legacy32Format() {
@@ -45,11 +45,6 @@ public final class Legacy32Format implements PagingFormat {
     }
 
     @Override
-    public boolean present(long entry) {
-        return (entry & P) != 0;
-    }
-
-    @Override
     public boolean isLeaf(long entry, int level, PagingContext ctx) {
         return level == 1 || (ctx.pse && (entry & PS) != 0);
     }
@@ -79,25 +74,5 @@ public final class Legacy32Format implements PagingFormat {
     @Override
     public int rights(long entry, PagingContext ctx) {
         return EntryBits.rights(entry);
-    }
-
-    @Override
-    public boolean global(long entry, int level, PagingContext ctx) {
-        return ctx.pge && (entry & G) != 0;
-    }
-
-    @Override
-    public int memoryType(long entry, int level) {
-        return patIndex(entry, level == 1 ? PAT_4K : PAT_LARGE);
-    }
-
-    @Override
-    public long accessedBit() {
-        return A;
-    }
-
-    @Override
-    public long dirtyBit() {
-        return D;
     }
 }

@@ -10,7 +10,7 @@ import org.vtsim.ept.PhysicalMemory;
  * and PTEs are reserved, bit 63 (XD) too unless IA32_EFER.NXE = 1, and bits 20:13 of a PDE mapping
  * a 2-MByte page (SDM 4.4.2, Tables 4-8 to 4-11).
  */
-public final class PaeFormat implements PagingFormat {
+public final class PaeFormat extends Entry64Format {
     public static final PaeFormat INSTANCE = new PaeFormat();
 
     private PaeFormat() {
@@ -46,16 +46,6 @@ public final class PaeFormat implements PagingFormat {
     }
 
     @Override
-    public int entryBytes() {
-        return 8;
-    }
-
-    @Override
-    public int indexShift(int level) {
-        return 12 + 9 * (level - 1);
-    }
-
-    @Override
     public int indexMask(int level) {
         return level == 3 ? 3 : 0x1ff;
     }
@@ -63,11 +53,6 @@ public final class PaeFormat implements PagingFormat {
     @Override
     public long rootTable(PagingContext ctx) {
         return ctx.cr3 & 0xffff_ffe0L;
-    }
-
-    @Override
-    public boolean present(long entry) {
-        return (entry & P) != 0;
     }
 
     @Override
@@ -85,40 +70,5 @@ public final class PaeFormat implements PagingFormat {
             r |= entry & bits(20, 13);
         }
         return r;
-    }
-
-    @Override
-    public long nextTable(long entry, PagingContext ctx) {
-        return entry & ctx.addressMask;
-    }
-
-    @Override
-    public long pageFrame(long entry, int level, PagingContext ctx) {
-        return entry & ctx.addressMask & ~((1L << indexShift(level)) - 1);
-    }
-
-    @Override
-    public int rights(long entry, PagingContext ctx) {
-        return EntryBits.rights(entry) | (ctx.nxe && (entry & XD) != 0 ? AccessRights.NO_EXECUTE : 0);
-    }
-
-    @Override
-    public boolean global(long entry, int level, PagingContext ctx) {
-        return ctx.pge && (entry & G) != 0;
-    }
-
-    @Override
-    public int memoryType(long entry, int level) {
-        return patIndex(entry, level == 1 ? PAT_4K : PAT_LARGE);
-    }
-
-    @Override
-    public long accessedBit() {
-        return A;
-    }
-
-    @Override
-    public long dirtyBit() {
-        return D;
     }
 }
