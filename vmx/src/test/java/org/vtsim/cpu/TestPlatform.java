@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A minimal platform for CPU tests: records port writes, a settable interrupt line and timer. */
-public final class TestPlatform implements Platform {
+public final class TestPlatform extends NoDevices {
     public final List<String> portWrites = new ArrayList<>();
     public int pendingVector = -1;
     public long timerAt = Long.MAX_VALUE;
@@ -33,30 +33,6 @@ public final class TestPlatform implements Platform {
     @Override
     public long mmioEnd() {
         return 0x100000000L;
-    }
-
-    @Override
-    public long mmioRead(long pa, int size) {
-        return -1;
-    }
-
-    @Override
-    public void mmioWrite(long pa, int size, long value) {
-    }
-
-    @Override
-    public boolean ownsMsr(int msr) {
-        return false;
-    }
-
-    @Override
-    public long readMsr(int msr) {
-        throw CpuFault.gp(0);
-    }
-
-    @Override
-    public void writeMsr(int msr, long value) {
-        throw CpuFault.gp(0);
     }
 
     @Override

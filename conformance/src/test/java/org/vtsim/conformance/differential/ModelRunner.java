@@ -5,6 +5,7 @@ import org.vtsim.cpu.Cpu;
 import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.EventPort;
+import org.vtsim.cpu.NoDevices;
 import org.vtsim.cpu.Segment;
 import org.vtsim.cpu.StopReason;
 import org.vtsim.cpu.Vectors;
@@ -23,7 +24,7 @@ import org.vtsim.ept.SparseMemory;
  */
 final class ModelRunner {
     private final PhysicalMemory memory = new SparseMemory();
-    private final StubPlatform platform = new StubPlatform();
+    private final NoDevices platform = new NoDevices();
     private final CostProfile costs = CostProfile.skylake();
     private final byte[] codePage = new byte[Layout.CODE_SIZE];
 

@@ -1,10 +1,12 @@
-package org.vtsim.conformance.differential;
+package org.vtsim.cpu;
 
-import org.vtsim.cpu.CpuFault;
-import org.vtsim.cpu.Platform;
-
-/** A machine with nothing in it: no devices, no interrupts, no timers. User-mode code needs no more. */
-final class StubPlatform implements Platform {
+/**
+ * A machine with nothing around the CPU: no ports (reads are all ones, writes dropped), an empty
+ * MMIO window at the local-APIC page, no device MSRs (#GP(0)), no interrupts, no timers. For
+ * running the CPU on its own — instruction-level tests, the differential test — and as the base
+ * for small test platforms that add one thing.
+ */
+public class NoDevices implements Platform {
     @Override
     public int ioRead(int port, int size) {
         return -1;
@@ -16,12 +18,12 @@ final class StubPlatform implements Platform {
 
     @Override
     public long mmioStart() {
-        return 0xfe00_0000L;
+        return 0xfee0_0000L;
     }
 
     @Override
     public long mmioEnd() {
-        return 0xff00_0000L;
+        return 0x1_0000_0000L;
     }
 
     @Override
@@ -55,7 +57,7 @@ final class StubPlatform implements Platform {
 
     @Override
     public int acknowledgeInterrupt() {
-        throw new IllegalStateException("no interrupt controller");
+        throw new IllegalStateException("INTA with no interrupt pending");
     }
 
     @Override
