@@ -2,11 +2,8 @@ package org.vtsim.conformance.differential;
 
 import org.vtsim.cost.CostProfile;
 import org.vtsim.cpu.Cpu;
-import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.CpuState;
-import org.vtsim.cpu.EventPort;
 import org.vtsim.cpu.NoDevices;
-import org.vtsim.cpu.Segment;
 import org.vtsim.cpu.StopReason;
 import org.vtsim.cpu.Vectors;
 import org.vtsim.cpu.system.Cpuid;
@@ -16,11 +13,13 @@ import org.vtsim.ept.SparseMemory;
 
 /**
  * Runs a {@link TestCase} on the model the way the native harness runs it on the host: 64-bit
- * mode, CPL 3, IF = 1, the same code and scratch addresses. The sequence is followed by HLT,
- * which at CPL 3 raises #GP(0) (SDM Vol. 2A HLT) — that marks its end. Exceptions are taken by
- * an {@link EventPort} of this test that records the vector and the faulting RIP and stops the
- * CPU with the register file as it was at the fault, which is what the host's signal frame
- * shows; event delivery through the IDT is tested elsewhere.
+ * mode, CPL 3, IF = 1, the same code and scratch addresses. The CPU is wired as for any guest —
+ * the page walker and TLBs translate every access through real page tables, and exceptions are
+ * delivered through a real IDT ({@link SystemArea}) — so the test also covers translation and
+ * delivery on user-mode code. The sequence is followed by HLT, which at CPL 3 raises #GP(0) (SDM
+ * Vol. 2A HLT): that marks its end. An exception stops the run in its handler stub; the state at
+ * the fault is then the register file (untouched by delivery, except RSP) with RSP, RIP and
+ * RFLAGS taken from the exception frame, which is what the host's signal frame shows.
  */
 final class ModelRunner {
     private final PhysicalMemory memory = new SparseMemory();
@@ -28,57 +27,17 @@ final class ModelRunner {
     private final CostProfile costs = CostProfile.skylake();
     private final byte[] codePage = new byte[Layout.CODE_SIZE];
 
-    /** The first exception of a run. */
-    private static final class FaultRecorder implements EventPort {
-        int vector = MachineState.NO_FAULT;
-        long rip;
-
-        @Override
-        public boolean exception(CpuFault fault, long at) {
-            vector = fault.vector;
-            rip = at;
-            return false; // stop here (the CPU reports SHUTDOWN), state untouched by a delivery
-        }
-
-        @Override
-        public boolean externalInterrupt(int v, long at) {
-            throw new IllegalStateException("no interrupt source in the differential test");
-        }
-
-        @Override
-        public boolean software(int v, int kind, long at, int length) {
-            vector = v;
-            rip = at;
-            return false;
-        }
-    }
-
-    private Cpu freshCpu(FaultRecorder faults) {
-        Cpu cpu = new Cpu(memory, platform, costs);
-        cpu.setSystemUnits(NoSystemUnits.create(), faults);
-        cpu.setTranslation(new FlatTranslation());
-        CpuState s = cpu.state();
-        s.cr0 = CpuState.CR0_PE | CpuState.CR0_PG | CpuState.CR0_ET | CpuState.CR0_NE | CpuState.CR0_WP;
-        s.cr4 = CpuState.CR4_PAE;
-        s.efer = CpuState.EFER_LME | CpuState.EFER_LMA;
-        int user = Segment.ATTR_S | (3 << Segment.ATTR_DPL_SHIFT) | Segment.ATTR_P | Segment.ATTR_G;
-        s.seg[CpuState.CS].set(0x23, 0, 0xffff_ffffL, 0xb | user | Segment.ATTR_L);
-        for (int r : new int[] {CpuState.ES, CpuState.SS, CpuState.DS, CpuState.FS, CpuState.GS}) {
-            s.seg[r].set(0x1b, 0, 0xffff_ffffL, 0x3 | user | Segment.ATTR_DB);
-        }
-        s.cpl = 3;
-        return cpu;
-    }
-
     MachineState run(TestCase c) {
         java.util.Arrays.fill(codePage, (byte) 0);
         System.arraycopy(c.code(), 0, codePage, 0, c.code().length);
         codePage[c.code().length] = (byte) 0xf4; // hlt: #GP(0) at CPL 3 marks the end
         memory.write(Layout.CODE, codePage, 0, codePage.length);
         memory.write(Layout.DATA, TestCase.initialMemory(c.memorySeed()), 0, Layout.DATA_SIZE);
-        FaultRecorder faults = new FaultRecorder();
-        Cpu cpu = freshCpu(faults);
+        SystemArea.build(memory);
+        Cpu cpu = new Cpu(memory, platform, costs);
         CpuState s = cpu.state();
+        SystemArea.enterUserMode(s);
+        cpu.controlRegistersLoaded();
         System.arraycopy(c.regs(), 0, s.gpr, 0, 16);
         s.setRflags(c.rflags());
         s.rip = Layout.CODE;
@@ -86,17 +45,24 @@ final class ModelRunner {
         byte[] mem = new byte[Layout.DATA_SIZE];
         memory.read(Layout.DATA, mem, 0, mem.length);
         long[] regs = s.gpr.clone();
-        long rflags = s.getRflags();
+        int vector = why == StopReason.HALTED && s.cpl == 0 ? SystemArea.vectorAt(s.rip) : -1;
+        if (vector < 0) {
+            return new MachineState(regs, s.getRflags(), mem, 255, s.rip,
+                    "model stopped: " + why + " " + cpu.stopDetail() + " (rip " + Long.toHexString(s.rip) + ")");
+        }
+        // The frame: [error code], RIP, CS, RFLAGS, RSP, SS (SDM Vol. 3A 6.14.2, Figure 6-9).
+        long frame = s.gpr[CpuState.RSP] + (SystemArea.hasErrorCode(vector) ? 8 : 0);
+        long faultRip = memory.read64(frame);
+        // RF is set in the saved image of a fault (SDM Vol. 3A 18.3.1.1); the host's signal frame
+        // is compared without it.
+        long rflags = memory.read64(frame + 16) & ~CpuState.RF;
+        regs[CpuState.RSP] = memory.read64(frame + 24);
         long end = Layout.CODE + c.code().length;
-        if (faults.vector == Vectors.GP && faults.rip == end) {
+        if (vector == Vectors.GP && faultRip == end) {
             return new MachineState(regs, rflags, mem, MachineState.NO_FAULT, 0, "");
         }
-        if (faults.vector != MachineState.NO_FAULT) {
-            return new MachineState(regs, rflags, mem, faults.vector, faults.rip,
-                    "model " + Vectors.name(faults.vector) + " at " + Long.toHexString(faults.rip));
-        }
-        return new MachineState(regs, rflags, mem, 255, s.rip,
-                "model stopped: " + why + " " + cpu.stopDetail() + " (rip " + Long.toHexString(s.rip) + ")");
+        return new MachineState(regs, rflags, mem, vector, faultRip,
+                "model " + Vectors.name(vector) + " at " + Long.toHexString(faultRip));
     }
 
     /** What the model's CPUID advertises (leaf 1 ECX, leaf 7 EBX, leaf 80000001H ECX). */
