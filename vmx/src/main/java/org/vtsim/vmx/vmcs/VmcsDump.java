@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vtsim.vmx.ExitReason;
 import org.vtsim.vmx.VmxCapabilities;
+import org.vtsim.vmx.exit.ExitQualification;
+import org.vtsim.vmx.exit.ExitReasonField;
+import org.vtsim.vmx.exit.InstructionInformation;
+import org.vtsim.vmx.exit.InterruptionInformation;
 
 /**
  * A text dump of a VMCS grouped as the SDM presents it (Vol. 3C 24.4–24.9: guest-state area,
@@ -11,7 +15,8 @@ import org.vtsim.vmx.VmxCapabilities;
  * One line per field: name, encoding, value (as many hex digits as the field is wide). Fields that do
  * not exist on the model CPU ({@link VmxCapabilities#fieldExists}) are left out, and a non-zero value
  * in one of them is reported at the end instead of being dropped silently. The five control words are
- * also decoded into their named bits, and the exit-reason field into its reason.
+ * also decoded into their named bits; the exit-information fields and the VM-entry interruption
+ * information are explained by the codecs of {@code org.vtsim.vmx.exit}.
  */
 public final class VmcsDump {
     private VmcsDump() {
@@ -41,7 +46,7 @@ public final class VmcsDump {
                     continue;
                 }
                 shown++;
-                line(sb, f, vmcs.get(f), nameWidth);
+                line(sb, vmcs, f, nameWidth);
             }
             if (shown == 0) {
                 sb.append("  (all zero)\n");
@@ -60,13 +65,15 @@ public final class VmcsDump {
         return sb.toString();
     }
 
-    private static void line(StringBuilder sb, VmcsField f, long value, int nameWidth) {
+    private static void line(StringBuilder sb, Vmcs vmcs, VmcsField f, int nameWidth) {
+        long value = vmcs.get(f);
         int digits = f.width().bits / 4;
         sb.append("  ").append(pad(f.name(), nameWidth)).append("  ")
                 .append(String.format("0x%04x", f.encoding)).append("  ")
                 .append(String.format("0x%0" + digits + "x", value));
-        if (f == VmcsField.EXIT_REASON && value != 0) {
-            sb.append("  ").append(exitReason((int) value));
+        String meaning = meaning(vmcs, f, value);
+        if (meaning != null) {
+            sb.append("  ").append(meaning);
         }
         sb.append('\n');
         ControlBits bits = ControlBits.of(f);
@@ -76,14 +83,36 @@ public final class VmcsDump {
         }
     }
 
-    /** The exit-reason field (SDM 24.9.1): basic reason in bits 15:0, VM-entry failure in bit 31. */
-    static String exitReason(int value) {
-        ExitReason r = ExitReason.byNumber(value & 0xffff);
-        String s = "basic reason " + (value & 0xffff) + (r == null ? " (not defined in SDM Appendix C)" : " " + r.name());
-        if ((value & ExitReason.ENTRY_FAILURE_BIT) != 0) {
-            s += ", VM-entry failure";
+    /** What an exit-information or event-injection field says, or {@code null} when there is nothing to add. */
+    static String meaning(Vmcs vmcs, VmcsField f, long value) {
+        long exitReason = vmcs.get(VmcsField.EXIT_REASON);
+        ExitReason reason = ExitReasonField.reason(exitReason);
+        switch (f) {
+            case EXIT_REASON:
+                return value == 0 && vmcs.get(VmcsField.EXIT_QUALIFICATION) == 0 ? null
+                        : ExitReasonField.describe(value);
+            case EXIT_QUALIFICATION:
+                if (reason == null || (value == 0 && exitReason == 0)) {
+                    return null;
+                }
+                return ExitQualification.describe(reason, value, vmcs.get(VmcsField.VM_EXIT_INTERRUPTION_INFORMATION));
+            case VM_EXIT_INSTRUCTION_INFORMATION:
+                if (reason == null || value == 0 || InstructionInformation.Layout.of(reason) == null) {
+                    return null;
+                }
+                return InstructionInformation.describe(reason, value);
+            case VM_ENTRY_INTERRUPTION_INFORMATION:
+                return value == 0 ? null : InterruptionInformation.describe(
+                        InterruptionInformation.Field.VM_ENTRY_INTERRUPTION_INFORMATION, value);
+            case VM_EXIT_INTERRUPTION_INFORMATION:
+                return value == 0 ? null : InterruptionInformation.describe(
+                        InterruptionInformation.Field.VM_EXIT_INTERRUPTION_INFORMATION, value);
+            case IDT_VECTORING_INFORMATION:
+                return value == 0 ? null : InterruptionInformation.describe(
+                        InterruptionInformation.Field.IDT_VECTORING_INFORMATION, value);
+            default:
+                return null;
         }
-        return s;
     }
 
     private static String pad(String s, int width) {

@@ -91,12 +91,20 @@ class VmcsDumpTest {
         assertEquals(List.of("EXTERNAL_INTERRUPT_EXITING", "bit 31"), ControlBits.PIN_BASED.decode(0x80000001L));
     }
 
+    /** Exit information is explained by the org.vtsim.vmx.exit codecs, with the exit reason as context. */
     @Test
-    void exitReasonIsNamed() {
-        assertEquals("basic reason 48 EPT_VIOLATION", VmcsDump.exitReason(48));
-        assertEquals("basic reason 33 ENTRY_FAILURE_INVALID_GUEST_STATE, VM-entry failure",
-                VmcsDump.exitReason(0x80000021));
-        assertEquals("basic reason 35 (not defined in SDM Appendix C)", VmcsDump.exitReason(35));
+    void exitInformationIsExplained() {
+        Vmcs v = new Vmcs(0);
+        v.set(VmcsField.EXIT_REASON, 30);
+        v.set(VmcsField.EXIT_QUALIFICATION, 0x00f80008L); // 1-byte IN from port 0xf8, DX operand (Table 27-5)
+        v.set(VmcsField.IDT_VECTORING_INFORMATION, 0x80000b0eL);
+        String text = VmcsDump.dump(v, PLAIN, true);
+        assertTrue(text.contains("0x0000001e  " + org.vtsim.vmx.exit.ExitReasonField.describe(30) + "\n"), text);
+        String io = org.vtsim.vmx.exit.ExitQualification.describe(org.vtsim.vmx.ExitReason.IO_INSTRUCTION, 0x00f80008L, 0);
+        assertTrue(io.contains("0xf8"), io);
+        assertTrue(text.contains("0x0000000000f80008  " + io + "\n"), text);
+        assertTrue(text.contains("valid, hardware exception #PF (vector 14), error code valid"), text);
+        assertEquals(null, VmcsDump.meaning(new Vmcs(0), VmcsField.EXIT_QUALIFICATION, 0));
     }
 
     /** Control fields split by the SDM section that describes them. */
