@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GuestsTest {
 
     static Stream<String> names() {
-        return Guests.NAMES.stream();
+        return Guests.allNames().stream();
     }
 
     @ParameterizedTest
@@ -104,6 +104,16 @@ class GuestsTest {
             onDisk = s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".elf"))
                     .map(f -> f.substring(0, f.length() - 4)).collect(Collectors.toCollection(TreeSet::new));
         }
-        assertEquals(new TreeSet<>(Guests.NAMES), onDisk);
+        assertEquals(new TreeSet<>(Guests.allNames()), onDisk);
+    }
+
+    @Test
+    void vmxGuestsAreKeptApartFromTheNativeList() {
+        for (String name : Guests.VMX_NAMES) {
+            assertFalse(Guests.NAMES.contains(name), name + " would run in the native-guest tests");
+            assertTrue(Guests.exists(name) && Guests.needsVmx(name));
+        }
+        assertFalse(Guests.needsVmx("hello"));
+        assertEquals(Guests.NAMES.size() + Guests.VMX_NAMES.size(), Guests.allNames().size());
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where gcc and make exist: the committed images are what the sources build to, byte for
- * byte, and the host build of every workload prints exactly expected/NAME.txt.
+ * byte, and the host build of every native workload prints exactly expected/NAME.txt (VMX
+ * workloads have no host build: their expected output is written from the SDM).
  */
 class RebuildTest {
 
@@ -42,7 +43,7 @@ class RebuildTest {
 
     @Test
     void imagesRebuildByteForByte() throws Exception {
-        for (String name : Guests.NAMES) {
+        for (String name : Guests.allNames()) {
             assertArrayEquals(Guests.image(name), Files.readAllBytes(out.resolve(name + ".elf")),
                     name + ".elf differs from the committed image: run make -C guests and commit images/");
         }
