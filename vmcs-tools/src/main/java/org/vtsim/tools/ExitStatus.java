@@ -17,6 +17,8 @@ public final class ExitStatus {
     public static final int GUEST_HUNG = 8;
     /** The guest needed a feature the model does not implement (the summary names it). */
     public static final int UNSUPPORTED = 12;
+    /** {@code vtsim vmcs check}: the VMCS fails at least one VM-entry check (each is listed). */
+    public static final int ENTRY_CHECKS_FAILED = 14;
     /** A bug in vtsim itself. */
     public static final int INTERNAL_ERROR = 10;
 
