@@ -69,13 +69,25 @@ public final class ControlBits {
         return "bit " + bit + ((default1 >>> bit & 1) != 0 ? " (default 1)" : "");
     }
 
-    /** The names of the set bits of {@code value}, lowest bit first. */
+    /**
+     * The names of the set bits of {@code value}, lowest bit first; set reserved default-1 bits are
+     * collected into one last entry, e.g. "default-1 bits 1,2,4", so the controls that matter stand out.
+     */
     public List<String> decode(long value) {
         List<String> out = new ArrayList<>();
+        List<String> defaults = new ArrayList<>();
         for (int bit = 0; bit < 32; bit++) {
-            if ((value >>> bit & 1) != 0) {
+            if ((value >>> bit & 1) == 0) {
+                continue;
+            }
+            if (!names.containsKey(bit) && (default1 >>> bit & 1) != 0) {
+                defaults.add(Integer.toString(bit));
+            } else {
                 out.add(name(bit));
             }
+        }
+        if (!defaults.isEmpty()) {
+            out.add("default-1 bit" + (defaults.size() == 1 ? " " : "s ") + String.join(",", defaults));
         }
         return out;
     }

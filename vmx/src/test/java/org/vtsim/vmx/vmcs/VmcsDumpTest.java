@@ -77,7 +77,7 @@ class VmcsDumpTest {
         v.set(VmcsField.PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS,
                 PrimaryProcessorBasedControls.HLT_EXITING | PrimaryProcessorBasedControls.ACTIVATE_SECONDARY_CONTROLS);
         String text = VmcsDump.dump(v, PLAIN, true);
-        assertTrue(text.contains("= bit 1 (default 1) | bit 2 (default 1) | NMI_EXITING | bit 4 (default 1)\n"), text);
+        assertTrue(text.contains("= NMI_EXITING | default-1 bits 1,2,4\n"), text);
         assertTrue(text.contains("= HLT_EXITING | ACTIVATE_SECONDARY_CONTROLS\n"), text);
     }
 
@@ -89,6 +89,7 @@ class VmcsDumpTest {
         assertEquals("bit 12 (default 1)", ControlBits.VM_ENTRY.name(12));
         assertEquals("bit 29", ControlBits.SECONDARY_PROCESSOR_BASED.name(29));
         assertEquals(List.of("EXTERNAL_INTERRUPT_EXITING", "bit 31"), ControlBits.PIN_BASED.decode(0x80000001L));
+        assertEquals(List.of("ENTRY_TO_SMM", "default-1 bit 12"), ControlBits.VM_ENTRY.decode(0x1400L));
     }
 
     /** Exit information is explained by the org.vtsim.vmx.exit codecs, with the exit reason as context. */
