@@ -71,8 +71,9 @@ public final class NestedWalker {
             out.gpa = la;
             return translateFinal(eptCtx, la, access, false, out);
         }
+        // The walk uses the bits paging translates; the result keeps the address as given, for the
+        // guest-linear-address field of a VM exit.
         la &= guest.linearMask;
-        out.linear = la;
         int level;
         long table;
         int rights = AccessRights.WRITABLE | AccessRights.USER;
