@@ -57,7 +57,21 @@ public enum Cost {
     /** Invalidation instructions (INVLPG, INVPCID). */
     INVALIDATE(100, "Agner Fog, Instruction tables (Skylake): INVLPG ~100-200"),
     /** Halted-cycle accounting: HLT itself (the idle time is added by the clock). */
-    HLT(10, "Nominal: HLT enters C1; the idle interval itself is charged by the platform clock");
+    HLT(10, "Nominal: HLT enters C1; the idle interval itself is charged by the platform clock"),
+    /**
+     * A VM exit: saving guest state, loading host state (SDM Vol. 3C ch. 27). Half of the hardware
+     * share of a VMCALL round trip.
+     */
+    VM_EXIT(700, "KVM list 2020: VMCALL round trip on Skylake-SP ~1,530-1,560 cycles including KVM's minimal "
+            + "handler; vtsim assumes ~150 of them are the handler (charged as monitor instructions) and splits "
+            + "the remaining ~1,400 evenly between VM exit and VM entry, for want of a published per-direction "
+            + "figure"),
+    /** A VM entry (VMLAUNCH/VMRESUME): checks, loading guest state (SDM Vol. 3C ch. 26). */
+    VM_ENTRY(700, "KVM list 2020: VMCALL round trip on Skylake-SP ~1,530-1,560 cycles; the other half of the "
+            + "~1,400-cycle hardware share (see VM_EXIT)"),
+    /** A VMX instruction other than VM entry (VMREAD, VMWRITE, VMPTRLD, VMCLEAR, VMXON...). */
+    VMX_INSTRUCTION(30, "Nominal, as other serialising instructions (Agner Fog lists no VMX instructions); "
+            + "VMREAD/VMWRITE are microcoded, tens of cycles");
 
     private final long defaultCycles;
     private final String source;

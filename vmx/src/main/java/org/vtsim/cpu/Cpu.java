@@ -10,6 +10,7 @@ import org.vtsim.cpu.decode.Insn;
 import org.vtsim.cpu.exec.Interpreter;
 import org.vtsim.cpu.system.CpuFeature;
 import org.vtsim.cpu.system.CpuidModel;
+import org.vtsim.cpu.system.Event;
 import org.vtsim.ept.PhysicalMemory;
 import org.vtsim.ept.mmu.Mmu;
 
@@ -22,6 +23,10 @@ import org.vtsim.ept.mmu.Mmu;
  * <p>A run never throws: architectural faults are delivered through the IDT, a triple fault ends
  * the run with {@link StopReason#SHUTDOWN}, missing features with {@link StopReason#UNSUPPORTED}
  * and bugs of the model with {@link StopReason#INTERNAL_ERROR}; {@link #stopDetail()} says more.
+ *
+ * <p>VMX: a VMX unit attached with {@link #attachVmx} executes the VMX instructions and decides the
+ * exits of non-root operation through {@link VmxPort}; with {@link #setStopAtVmExit} a run returns
+ * {@link StopReason#VM_EXIT} after each VM exit, in root operation with the host state loaded.
  */
 public final class Cpu implements LinearMemory, EventSink {
     private static final int MODE_64 = 2;
@@ -59,8 +64,13 @@ public final class Cpu implements LinearMemory, EventSink {
         this(memory, platform, costs, CpuidModel.skylake());
     }
 
-    /** A CPU advertising {@code model} through CPUID (and honouring it for MSRs and CR4 bits). */
+    /**
+     * A CPU advertising {@code model} through CPUID (and honouring it for MSRs and CR4 bits). VMX
+     * follows {@link #attachVmx}, not the model: until a VMX unit is attached the CPU has none.
+     */
     public Cpu(PhysicalMemory memory, Platform platform, CostProfile costs, CpuidModel model) {
+        model = model.without(CpuFeature.VMX);
+        this.model = model;
         this.decoder = new Decoder(model.has(CpuFeature.BMI1),
                 model.has(CpuFeature.LZCNT));
         this.memory = memory;
@@ -167,8 +177,148 @@ public final class Cpu implements LinearMemory, EventSink {
         setTranslation(new MmuTranslation(new Mmu(memory), state, costs));
     }
 
-    private final SystemUnits units;
+    private SystemUnits units;
     private final CostProfile costs;
+    private CpuidModel model;
+    private VmxPort vmx = NoVmx.INSTANCE;
+    private boolean stopAtVmExit;
+
+    // ---- VMX ----
+
+    /**
+     * Gives the CPU a VMX unit: CPUID.1:ECX.VMX reads 1, CR4.VMXE becomes writable, RDMSR reaches
+     * the capability MSRs and IA32_FEATURE_CONTROL accepts its VMX bits. Attach before running: the
+     * system units (MSR values included) are rebuilt for the new CPUID model.
+     */
+    public void attachVmx(VmxPort port) {
+        this.vmx = port;
+        this.model = port.present() ? model.with(CpuFeature.VMX) : model.without(CpuFeature.VMX);
+        SystemUnits u = new SystemUnits(state, this, path, platform, model, () -> counters.cycles);
+        u.setVmx(port);
+        if (system == units) {
+            system = u;
+            events = u;
+        }
+        units = u;
+        interpreter.vmx = port;
+    }
+
+    public CostProfile costProfile() {
+        return costs;
+    }
+
+    /** The CPUID model the CPU advertises (with VMX when a unit is attached). */
+    public CpuidModel cpuidModel() {
+        return model;
+    }
+
+    /** Whether {@link #run} returns {@link StopReason#VM_EXIT} after each VM exit (for a Java monitor). */
+    public void setStopAtVmExit(boolean stop) {
+        this.stopAtVmExit = stop;
+    }
+
+    /** Set by the VMX unit at VM entry (true) and VM exit (false). */
+    public void setVmxNonRoot(boolean nonRoot) {
+        interpreter.nonRoot = nonRoot;
+        interpreter.modeChanged = true;
+        invalidateFetch();
+    }
+
+    public boolean vmxNonRoot() {
+        return interpreter.nonRoot;
+    }
+
+    /** Blocking by STI or MOV SS for the next instruction boundary (VMX interruptibility state). */
+    public boolean interruptShadow() {
+        return interpreter.interruptShadow;
+    }
+
+    /** Sets blocking by STI ({@code byMovSs} false) or by MOV SS for the next boundary (VM entry). */
+    public void setInterruptShadow(boolean shadow, boolean byMovSs) {
+        interpreter.interruptShadow = shadow;
+        interpreter.shadowByMovSs = byMovSs;
+    }
+
+    /** Whether a pending {@link #interruptShadow()} comes from MOV SS rather than STI. */
+    public boolean interruptShadowByMovSs() {
+        return interpreter.shadowByMovSs;
+    }
+
+    public void setHalted(boolean halted) {
+        interpreter.halted = halted;
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
+    /** An MSR as RDMSR reads it, without the CPL check (VM-exit MSR-store area, SDM 27.4). */
+    public long readMsr(int msr) {
+        return units.readMsr(msr);
+    }
+
+    /** An MSR as WRMSR writes it, without the CPL check (MSR-load areas, SDM 26.4, 27.6). */
+    public void writeMsr(int msr, long value) {
+        units.writeMsr(msr, value);
+        counters.platformTouched = true;
+    }
+
+    /** Delivers an event through the IDT now (VM-entry event injection, SDM 26.6); false on shutdown. */
+    public boolean deliverEvent(Event event) {
+        counters.events++;
+        counters.cycles += eventCost;
+        return units.deliver(event);
+    }
+
+    /** The host TSC as RDTSC reads it outside non-root operation. */
+    public long hostTsc() {
+        return units.readTsc();
+    }
+
+    /** Start (RIP) of the instruction executing now, e.g. the one that causes a VM exit. */
+    public long instructionStart() {
+        return insnStart;
+    }
+
+    /**
+     * Whether the instruction executing now follows a MOV SS / POP SS (blocking by MOV SS, SDM Vol. 3C
+     * 24.4.2), as VMLAUNCH/VMRESUME check (error 26).
+     */
+    public boolean blockedByMovSs() {
+        return interpreter.shadowByMovSs && interpreter.shadowInstruction == counters.instructions;
+    }
+
+    /** Whether the instruction executing now follows an STI that set IF (blocking by STI). */
+    public boolean blockedBySti() {
+        return !interpreter.shadowByMovSs && interpreter.shadowInstruction == counters.instructions;
+    }
+
+    /** Ends the run in shutdown, e.g. after a VMX abort (SDM Vol. 3C 27.7). */
+    public void enterShutdown(String why) {
+        shutdown = true;
+        stopDetail = why;
+    }
+
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    /** Drops every cached translation (VM entry and exit without VPID, SDM Vol. 3C 28.3.3.3). */
+    public void flushTranslations() {
+        if (path.translation() != null) {
+            path.translation().flushAll(true);
+        }
+        invalidateFetch();
+    }
+
+    /** Linear address of the last #PF before CR2 was written (for #PF exits that leave CR2 alone). */
+    public long cr2BeforeLastFault() {
+        return path.cr2BeforeFault;
+    }
 
     /** MSRs the guest touched that the model lacks (each raised #GP), by number, for the run summary. */
     public Map<Integer, Long> unknownMsrAccesses() {
@@ -201,6 +351,9 @@ public final class Cpu implements LinearMemory, EventSink {
     public void controlRegistersLoaded() {
         if (path.translation() instanceof org.vtsim.cpu.system.PagingEvents p) {
             p.pagingModeChanged();
+            if (state.pagingEnabled() && (state.cr4 & CpuState.CR4_PAE) != 0 && !state.longModeActive()) {
+                p.loadPdptes(state.cr3); // PAE paging: the PDPTE registers come from CR3 (SDM Vol. 3A 4.4.1)
+            }
         }
         interpreter.modeChanged = true;
     }
@@ -275,9 +428,18 @@ public final class Cpu implements LinearMemory, EventSink {
                         return StopReason.PLATFORM_STOP;
                     }
                 }
+                // VMX non-root: exits at the boundary (external interrupt, windows, timers).
+                if (interpreter.nonRoot && vmx.boundary()) {
+                    StopReason r = afterVmExit();
+                    if (r != null) {
+                        return r;
+                    }
+                    continue;
+                }
                 // Interrupts, unless blocked by IF or by the STI / MOV SS shadow.
                 if (interpreter.interruptShadow) {
                     interpreter.interruptShadow = false;
+                    interpreter.shadowInstruction = counters.instructions;
                 } else if ((state.systemFlags() & CpuState.IF) != 0 && platform.interruptPending()) {
                     interpreter.halted = false;
                     int vector = platform.acknowledgeInterrupt();
@@ -285,6 +447,13 @@ public final class Cpu implements LinearMemory, EventSink {
                     counters.events++;
                     counters.cycles += eventCost;
                     if (!events.externalInterrupt(vector, state.rip)) {
+                        if (interpreter.nonRoot && vmx.tripleFault()) {
+                            StopReason r = afterVmExit();
+                            if (r != null) {
+                                return r;
+                            }
+                            continue;
+                        }
                         return shutdown("triple fault delivering interrupt " + vector);
                     }
                     StopReason r = refreshMode();
@@ -320,12 +489,32 @@ public final class Cpu implements LinearMemory, EventSink {
                     counters.cycles += instructionCost;
                 } catch (CpuFault f) {
                     state.rip = start;
+                    if (interpreter.nonRoot && vmx.exception(f, start, insnLength)) {
+                        StopReason r = afterVmExit();
+                        if (r != null) {
+                            return r;
+                        }
+                        continue;
+                    }
                     counters.events++;
                     counters.cycles += eventCost;
                     if (!events.exception(f, start)) {
+                        if (interpreter.nonRoot && vmx.tripleFault()) {
+                            StopReason r = afterVmExit();
+                            if (r != null) {
+                                return r;
+                            }
+                            continue;
+                        }
                         return shutdown("triple fault after " + f.getMessage() + " at rip 0x" + Long.toHexString(start));
                     }
                     interpreter.modeChanged = true;
+                } catch (VmExitSignal x) {
+                    StopReason r = afterVmExit();
+                    if (r != null) {
+                        return r;
+                    }
+                    continue;
                 }
                 if (interpreter.modeChanged) {
                     StopReason r = refreshMode();
@@ -340,6 +529,9 @@ public final class Cpu implements LinearMemory, EventSink {
                 }
             }
             return StopReason.INSTRUCTION_LIMIT;
+        } catch (VmExitSignal x) {
+            StopReason r = afterVmExit();
+            return r != null ? r : StopReason.INSTRUCTION_LIMIT;
         } catch (TripleFault t) {
             return shutdown("triple fault delivering a software interrupt at rip 0x" + Long.toHexString(insnStart));
         } catch (UnsupportedFeature u) {
@@ -349,6 +541,27 @@ public final class Cpu implements LinearMemory, EventSink {
             stopDetail = "internal error at rip 0x" + Long.toHexString(state.rip) + ": " + e;
             return StopReason.INTERNAL_ERROR;
         }
+    }
+
+    /**
+     * After a VM exit (host state loaded, or a VM-entry failure exit): re-read the mode, and stop the
+     * run if a Java monitor asked to get control at exits.
+     */
+    private StopReason afterVmExit() {
+        if (shutdown) {
+            return StopReason.SHUTDOWN;
+        }
+        interpreter.modeChanged = true;
+        interpreter.halted = false;
+        StopReason r = refreshMode();
+        if (r != null) {
+            return r;
+        }
+        if (stopAtVmExit) {
+            stopDetail = "VM exit";
+            return StopReason.VM_EXIT;
+        }
+        return null;
     }
 
     private StopReason shutdown(String why) {
@@ -486,6 +699,9 @@ public final class Cpu implements LinearMemory, EventSink {
         counters.events++;
         counters.cycles += eventCost;
         if (!events.software(vector, kind, insnStart, insnLength)) {
+            if (interpreter.nonRoot && vmx.tripleFault()) {
+                throw VmExitSignal.INSTANCE;
+            }
             throw new TripleFault();
         }
         interpreter.modeChanged = true;

@@ -37,6 +37,9 @@ public final class MemoryPath implements LinearMemory {
      */
     public boolean translated;
 
+    /** CR2 before the last #PF wrote it. */
+    public long cr2BeforeFault;
+
     /** Physical address of the last {@link #readForWrite}, or -1 when it crossed a page. */
     private long rmwPhys;
     private long rmwLinear;
@@ -163,6 +166,7 @@ public final class MemoryPath implements LinearMemory {
             return translation.translate(lin, access, user);
         } catch (CpuFault f) {
             if (f.vector == Vectors.PF) {
+                cr2BeforeFault = state.cr2; // a #PF that exits leaves CR2 as it was (SDM Vol. 3C 27.1)
                 state.cr2 = lin;
             }
             throw f;

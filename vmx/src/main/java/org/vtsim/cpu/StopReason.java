@@ -12,6 +12,11 @@ public enum StopReason {
     PLATFORM_STOP,
     /** The guest needed something the model does not implement and cannot express as #UD. */
     UNSUPPORTED,
+    /**
+     * A VM exit happened and the CPU is in VMX root operation with the host state loaded; only when
+     * {@link Cpu#setStopAtVmExit} asked for it (a Java monitor handles the exit).
+     */
+    VM_EXIT,
     /** A bug in the model (a Java exception); the detail names it. Never thrown out of a run. */
     INTERNAL_ERROR
 }

@@ -36,6 +36,7 @@ final class SystemUnits implements SystemPort, EventPort {
     private final IoPermission io;
     private final EventDelivery delivery;
     private final MemoryPath path;
+    private VmxPort vmx = NoVmx.INSTANCE;
 
     SystemUnits(CpuState s, LinearMemory mem, MemoryPath path, Platform platform, CpuidModel model,
             LongSupplier cycles) {
@@ -101,6 +102,10 @@ final class SystemUnits implements SystemPort, EventPort {
         this.delivery = new EventDelivery(mem);
     }
 
+    void setVmx(VmxPort vmx) {
+        this.vmx = vmx;
+    }
+
     Map<Integer, Long> unknownMsrAccesses() {
         return msrs.unknownMsrAccesses();
     }
@@ -142,6 +147,11 @@ final class SystemUnits implements SystemPort, EventPort {
 
     @Override
     public void writeCr(int cr, long value) {
+        // In VMX operation CR0 and CR4 keep the bits IA32_VMX_CRn_FIXED0/1 fix (SDM Vol. 3C 23.8).
+        if (vmx.inVmxOperation() && (cr == 0 && !vmx.cr0Allowed((value & 0xffffffffL) | CpuState.CR0_ET)
+                || cr == 4 && !vmx.cr4Allowed(value))) {
+            throw CpuFault.gp(0);
+        }
         controlRegisters.write(s, cr, value);
     }
 
@@ -152,11 +162,18 @@ final class SystemUnits implements SystemPort, EventPort {
 
     @Override
     public long readMsr(int msr) {
+        long cap = vmx.capabilityMsr(msr);
+        if (cap != -1) {
+            return cap; // IA32_VMX_BASIC..IA32_VMX_VMFUNC (SDM Vol. 3C Appendix A)
+        }
         return msrs.read(s, msr);
     }
 
     @Override
     public void writeMsr(int msr, long value) {
+        if (vmx.capabilityMsr(msr) != -1) {
+            throw CpuFault.gp(0); // the VMX capability MSRs are read-only (SDM Vol. 3C A.1)
+        }
         msrs.write(s, msr, value);
     }
 
@@ -190,7 +207,7 @@ final class SystemUnits implements SystemPort, EventPort {
         return msrs.tscAux();
     }
 
-    private boolean deliver(Event e) {
+    boolean deliver(Event e) {
         DeliveryResult r = delivery.deliver(s, e);
         return !r.shutdown();
     }

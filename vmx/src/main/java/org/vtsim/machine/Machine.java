@@ -122,6 +122,8 @@ public final class Machine {
                 case UNSUPPORTED -> Outcome.UNSUPPORTED;
                 case INTERNAL_ERROR -> Outcome.INTERNAL_ERROR;
                 case PLATFORM_STOP -> Outcome.SHUTDOWN;
+                // The machine never asks the CPU to stop at VM exits (no Java monitor here yet).
+                case VM_EXIT -> Outcome.INTERNAL_ERROR;
             };
             if (timedOut && stop == StopReason.INSTRUCTION_LIMIT) {
                 detail = "host time limit reached";

@@ -772,11 +772,40 @@ public final class Decoder {
             }
             case 0xc0 -> { osz = 1; modrmB(); return Op.XADD; }
             case 0xc1 -> { modrm(); return Op.XADD; }
+            case 0x78, 0x79 -> {
+                if (p66 || rep != 0) {
+                    throw unimpl0f(b, p66 ? "extrq" : "insertq"); // SSE4a (66 / F2 prefixes)
+                }
+                // VMREAD r/m, r and VMWRITE r, r/m: 64-bit operands in 64-bit mode, 32 otherwise,
+                // whatever REX.W or 66 say (SDM Vol. 3C 31.3 VMREAD, VMWRITE).
+                modrm();
+                osz = mode64 ? 8 : 4;
+                return b == 0x78 ? Op.VMREAD : Op.VMWRITE;
+            }
             case 0xc7 -> {
                 modrm();
                 if (regField == 1) {
                     needMem("cmpxchg8b");
                     return osz == 8 ? Op.CMPXCHG16B : Op.CMPXCHG8B;
+                }
+                if (hasMem && regField == 6) {
+                    // VMPTRLD / 66 VMCLEAR / F3 VMXON m64 (SDM Vol. 3C 31.3).
+                    osz = 8;
+                    if (p66 && rep == 0) {
+                        return Op.VMCLEAR;
+                    }
+                    if (rep == Insn.REP_E && !p66) {
+                        rep = 0;
+                        return Op.VMXON;
+                    }
+                    if (!p66 && rep == 0) {
+                        return Op.VMPTRLD;
+                    }
+                    throw invalid("0f c7 /6 with prefixes");
+                }
+                if (hasMem && regField == 7 && !p66 && rep == 0) {
+                    osz = 8;
+                    return Op.VMPTRST;
                 }
                 throw unimpl("0f c7 /" + regField + (regField == 6 ? " rdrand" : regField == 7 ? " rdseed/rdpid"
                         : ""));
@@ -798,6 +827,13 @@ public final class Decoder {
                 return Op.MOVBE_R_M;
             }
             return Op.MOVBE_M_R;
+        }
+        if ((b == 0x80 || b == 0x81) && p66) {
+            // INVEPT / INVVPID r64, m128 (r32 outside 64-bit mode; SDM Vol. 3C 31.3).
+            modrm();
+            needMem(b == 0x80 ? "invept" : "invvpid");
+            osz = mode64 ? 8 : 4;
+            return b == 0x80 ? Op.INVEPT : Op.INVVPID;
         }
         if (b == 0x82 && p66) {
             modrm();
@@ -847,11 +883,22 @@ public final class Decoder {
                 throw unimpl(String.format("0f 01 %02x %s", 0xc8 | rmField, rmField == 0 ? "monitor"
                         : rmField == 1 ? "mwait" : "?"));
             }
-            case 0 -> throw unimpl(String.format("0f 01 %02x %s", 0xc0 | rmField,
-                    rmField == 1 ? "vmcall" : rmField == 2 ? "vmlaunch" : rmField == 3 ? "vmresume"
-                            : rmField == 4 ? "vmxoff" : "?"));
-            case 2 -> throw unimpl(String.format("0f 01 %02x %s", 0xd0 | rmField,
-                    rmField == 0 ? "xgetbv" : rmField == 1 ? "xsetbv" : "?"));
+            case 0 -> {
+                switch (rmField) {
+                    case 1 -> { return Op.VMCALL; }
+                    case 2 -> { return Op.VMLAUNCH; }
+                    case 3 -> { return Op.VMRESUME; }
+                    case 4 -> { return Op.VMXOFF; }
+                    default -> throw unimpl(String.format("0f 01 %02x", 0xc0 | rmField));
+                }
+            }
+            case 2 -> {
+                if (rmField == 4) {
+                    return Op.VMFUNC;
+                }
+                throw unimpl(String.format("0f 01 %02x %s", 0xd0 | rmField,
+                        rmField == 0 ? "xgetbv" : rmField == 1 ? "xsetbv" : "?"));
+            }
             default -> throw unimpl(String.format("0f 01 %02x", 0xc0 | regField << 3 | rmField));
         }
     }

@@ -250,6 +250,19 @@ final class Disassembler {
             case SYSRET -> i.osz == 8 ? "sysretq" : "sysret";
             case WBINVD -> "wbinvd";
             case INVD -> "invd";
+            case VMCALL -> "vmcall";
+            case VMLAUNCH -> "vmlaunch";
+            case VMRESUME -> "vmresume";
+            case VMXOFF -> "vmxoff";
+            case VMFUNC -> "vmfunc";
+            case VMREAD -> "vmread " + rm(i, s, address) + "," + reg(i.reg, s);
+            case VMWRITE -> "vmwrite " + reg(i.reg, s) + "," + rm(i, s, address);
+            case VMPTRLD -> "vmptrld QWORD PTR " + addr(i, address);
+            case VMPTRST -> "vmptrst QWORD PTR " + addr(i, address);
+            case VMCLEAR -> "vmclear QWORD PTR " + addr(i, address);
+            case VMXON -> "vmxon QWORD PTR " + addr(i, address);
+            case INVEPT -> "invept " + reg(i.reg, s) + ",OWORD PTR " + addr(i, address);
+            case INVVPID -> "invvpid " + reg(i.reg, s) + ",OWORD PTR " + addr(i, address);
         };
         if (i.hasMem && i.base == Insn.RIP) {
             body += "        # " + hex(mask(address + i.len + i.disp, i.asz));

@@ -36,7 +36,14 @@ public enum Op {
     IN_I, IN_DX, OUT_I, OUT_DX,
     // System.
     MOV_R_CR, MOV_CR_R, MOV_R_DR, MOV_DR_R, LGDT, LIDT, SGDT, SIDT, LLDT, SLDT, LTR, STR, LMSW, SMSW, CLTS,
-    INVLPG, INVPCID, SWAPGS, CPUID, RDMSR, WRMSR, RDTSC, RDTSCP, SYSCALL, SYSRET, WBINVD, INVD;
+    INVLPG, INVPCID, SWAPGS, CPUID, RDMSR, WRMSR, RDTSC, RDTSCP, SYSCALL, SYSRET, WBINVD, INVD,
+    // VMX (SDM Vol. 3C ch. 31); executed by the VMX unit through org.vtsim.cpu.VmxPort.
+    VMCALL, VMLAUNCH, VMRESUME, VMXOFF, VMFUNC, VMREAD, VMWRITE, VMPTRLD, VMPTRST, VMCLEAR, VMXON, INVEPT, INVVPID;
+
+    /** Whether the operation is a VMX instruction. */
+    public boolean isVmx() {
+        return ordinal() >= VMCALL.ordinal();
+    }
 
     private static final Op[] VALUES = values();
 

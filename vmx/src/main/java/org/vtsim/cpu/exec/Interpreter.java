@@ -7,11 +7,14 @@ import org.vtsim.cpu.Counters;
 import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.EventSink;
+import org.vtsim.cpu.InstructionOperands;
 import org.vtsim.cpu.LazyFlags;
 import org.vtsim.cpu.MemoryPath;
 import org.vtsim.cpu.Platform;
 import org.vtsim.cpu.SystemPort;
 import org.vtsim.cpu.Vectors;
+import org.vtsim.cpu.NoVmx;
+import org.vtsim.cpu.VmxPort;
 import org.vtsim.cpu.decode.Insn;
 
 /**
@@ -46,8 +49,53 @@ public final class Interpreter {
     public boolean halted;
     /** Set by STI (IF 0 → 1) and MOV/POP SS: blocks interrupts for one instruction boundary. */
     public boolean interruptShadow;
+    /** Whether the pending {@link #interruptShadow} comes from MOV/POP SS (else from STI). */
+    public boolean shadowByMovSs;
+    /** The instruction count at which the last interrupt shadow was consumed (the shadowed instruction). */
+    public long shadowInstruction = -1;
     /** Set when an instruction changed CS, EFER or CR0/CR4 (the core re-reads the mode). */
     public boolean modeChanged;
+    /** The VMX unit (VMX instructions, non-root exits); {@link NoVmx} on a CPU without VMX. */
+    public VmxPort vmx = NoVmx.INSTANCE;
+    /** VMX non-root operation: sensitive instructions ask {@link #vmx} first (SDM Vol. 3C ch. 25). */
+    public boolean nonRoot;
+    /** The operand access handed to the VMX unit. */
+    final InstructionOperands operands = new InstructionOperands() {
+        @Override
+        public long readRm(Insn insn, int size) {
+            return Interpreter.this.readRm(insn, size);
+        }
+
+        @Override
+        public void writeRm(Insn insn, int size, long value) {
+            Interpreter.this.writeRm(insn, size, value);
+        }
+
+        @Override
+        public long getReg(int reg, int size) {
+            return Interpreter.this.getReg(reg, size);
+        }
+
+        @Override
+        public void setReg(int reg, int size, long value) {
+            Interpreter.this.setReg(reg, size, value);
+        }
+
+        @Override
+        public long effectiveAddress(Insn insn) {
+            return ea(insn);
+        }
+
+        @Override
+        public long read(int seg, long offset, int size) {
+            return mem.read(seg, offset, size);
+        }
+
+        @Override
+        public void write(int seg, long offset, int size, long value) {
+            mem.write(seg, offset, size, value);
+        }
+    };
 
     public Interpreter(CpuState state, MemoryPath mem, Platform platform, CostProfile costs, Counters counters,
             SystemPort system, EventSink events) {
@@ -371,7 +419,12 @@ public final class Interpreter {
                 setReg(i.reg, i.osz, d);
                 rmwWrite(i, i.osz, sum);
             }
-            case NOP, PAUSE, FENCE -> {
+            case NOP, FENCE -> {
+            }
+            case PAUSE -> {
+                if (nonRoot) {
+                    vmx.intercept(i, operands); // PAUSE exiting, PAUSE-loop exiting (SDM 25.1.3)
+                }
             }
             case CLFLUSH -> mem.read(i.seg, ea(i), 1); // faults like a byte load; no cache model
             case CLC -> flags.setBits(flags.materialize() & ~CpuState.CF);

@@ -21,6 +21,14 @@ final class StringOps {
 
     void execute(Insn i) {
         int size = i.osz;
+        if (x.nonRoot && (i.op == org.vtsim.cpu.decode.Op.INS || i.op == org.vtsim.cpu.decode.Op.OUTS)) {
+            // I/O exiting is decided before the first iteration, after the TSS I/O-bitmap check (SDM
+            // Vol. 3C 25.1.1, 25.1.3).
+            x.sys.checkIoPermission((int) gpr[2] & 0xffff, size);
+            if (x.vmx.intercept(i, x.operands)) {
+                return;
+            }
+        }
         long delta = (x.state.systemFlags() & CpuState.DF) != 0 ? -size : size;
         if (i.rep == Insn.REP_NONE) {
             once(i, size, delta);

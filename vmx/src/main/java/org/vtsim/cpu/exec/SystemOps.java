@@ -43,6 +43,23 @@ final class SystemOps {
         }
     }
 
+    /**
+     * VMX non-root operation: lets the VMX unit take a VM exit (it throws) or complete the
+     * instruction itself (true: skip the normal execution). Called after the checks that have
+     * priority over VM exits (SDM Vol. 3C 25.1.1).
+     */
+    private boolean vmxHandled(Insn i) {
+        return x.nonRoot && x.vmx.intercept(i, x.operands);
+    }
+
+    private long guestCr(int cr, long v) {
+        return x.nonRoot && (cr == 0 || cr == 4) ? x.vmx.readCr(cr, v) : v;
+    }
+
+    private long guestCrWrite(int cr, long v) {
+        return x.nonRoot && (cr == 0 || cr == 4) ? x.vmx.writeCr(cr, v) : v;
+    }
+
     private int iopl() {
         return (int) (state.systemFlags() >>> 12) & 3;
     }
@@ -60,6 +77,7 @@ final class SystemOps {
         x.system.loadSegment(sreg, selector);
         if (sreg == CpuState.SS) {
             x.interruptShadow = true; // SDM Vol. 2B MOV: a load of SS blocks interrupts for one instruction
+            x.shadowByMovSs = true;
         }
         x.modeChanged = true;
     }
@@ -178,6 +196,7 @@ final class SystemOps {
                 long f = state.systemFlags();
                 if ((f & CpuState.IF) == 0) {
                     x.interruptShadow = true; // SDM Vol. 2B STI: interrupts recognised after the next instruction
+                    x.shadowByMovSs = false;
                 }
                 state.setSystemFlags(f | CpuState.IF);
             }
@@ -190,69 +209,126 @@ final class SystemOps {
             }
             case HLT -> {
                 requireCpl0();
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.counters.cycles += hltCost;
                 x.halted = true;
             }
             case IN_I, IN_DX -> {
                 int port = i.op == org.vtsim.cpu.decode.Op.IN_I ? (int) i.imm : (int) x.gpr[2] & 0xffff;
                 checkIoPermission(port, i.osz);
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.setReg(0, i.osz, portRead(port, i.osz));
             }
             case OUT_I, OUT_DX -> {
                 int port = i.op == org.vtsim.cpu.decode.Op.OUT_I ? (int) i.imm : (int) x.gpr[2] & 0xffff;
                 checkIoPermission(port, i.osz);
+                if (vmxHandled(i)) {
+                    return;
+                }
                 portWrite(port, i.osz, x.getReg(0, i.osz));
             }
             case MOV_R_CR -> {
                 requireCpl0();
-                x.setReg(i.rm, i.osz, readCr(i.reg));
+                if (vmxHandled(i)) {
+                    return;
+                }
+                x.setReg(i.rm, i.osz, guestCr(i.reg, readCr(i.reg)));
             }
             case MOV_CR_R -> {
                 requireCpl0();
-                writeCr(i.reg, x.getReg(i.rm, i.osz));
+                if (vmxHandled(i)) {
+                    return;
+                }
+                writeCr(i.reg, guestCrWrite(i.reg, x.getReg(i.rm, i.osz)));
             }
             case MOV_R_DR -> {
                 int dr = debugRegister(i.reg);
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.setReg(i.rm, i.osz, state.dr[dr]);
             }
-            case MOV_DR_R -> writeDr(debugRegister(i.reg), x.getReg(i.rm, i.osz));
+            case MOV_DR_R -> {
+                int dr = debugRegister(i.reg);
+                if (vmxHandled(i)) {
+                    return;
+                }
+                writeDr(dr, x.getReg(i.rm, i.osz));
+            }
             case CLTS -> {
                 requireCpl0();
-                writeCr(0, state.cr0 & ~CpuState.CR0_TS);
+                if (vmxHandled(i)) {
+                    return;
+                }
+                writeCr(0, guestCrWrite(0, state.cr0 & ~CpuState.CR0_TS));
             }
             case LMSW -> {
                 requireCpl0();
+                if (vmxHandled(i)) {
+                    return;
+                }
                 // LMSW changes CR0 bits 3:0 only and cannot clear PE (SDM Vol. 2A LMSW).
                 long v = x.readRm(i, 2) & 0xf;
                 long cr0 = (state.cr0 & ~0xeL) | (v & 0xe) | (state.cr0 & 1) | (v & 1);
-                writeCr(0, cr0);
+                writeCr(0, guestCrWrite(0, cr0));
             }
             case SMSW -> {
                 umipCheck();
-                x.writeRm(i, i.hasMem ? 2 : i.osz, state.cr0 & (i.hasMem ? 0xffff : -1L));
+                x.writeRm(i, i.hasMem ? 2 : i.osz, guestCr(0, state.cr0) & (i.hasMem ? 0xffff : -1L));
             }
-            case LGDT, LIDT -> loadDescriptorTable(i);
-            case SGDT, SIDT -> storeDescriptorTable(i);
+            case LGDT, LIDT -> {
+                requireCpl0();
+                if (vmxHandled(i)) {
+                    return;
+                }
+                loadDescriptorTable(i);
+            }
+            case SGDT, SIDT -> {
+                umipCheck();
+                if (vmxHandled(i)) {
+                    return;
+                }
+                storeDescriptorTable(i);
+            }
             case SLDT -> {
                 umipCheck();
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.writeRm(i, i.hasMem ? 2 : i.osz, state.ldtr.selector);
             }
             case STR -> {
                 umipCheck();
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.writeRm(i, i.hasMem ? 2 : i.osz, state.tr.selector);
             }
             case LLDT -> {
                 requireCpl0();
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.counters.cycles += serializingCost;
                 x.system.lldt((int) x.readRm(i, 2));
             }
             case LTR -> {
                 requireCpl0();
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.counters.cycles += serializingCost;
                 x.system.ltr((int) x.readRm(i, 2));
             }
             case INVLPG -> {
                 requireCpl0();
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.counters.cycles += invalidateCost;
                 long lin = x.mem.mode64 ? x.ea(i) + (i.seg >= CpuState.FS ? state.seg[i.seg].base : 0)
                         : (state.seg[i.seg].base + x.ea(i)) & 0xffffffffL;
@@ -264,14 +340,23 @@ final class SystemOps {
             case INVPCID -> invpcid(i);
             case WBINVD, INVD -> {
                 requireCpl0();
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.counters.cycles += serializingCost;
             }
             case CPUID -> {
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.counters.cycles += cpuidCost;
                 x.system.cpuid();
             }
             case RDMSR -> {
                 requireCpl0();
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.counters.cycles += serializingCost;
                 long v = x.system.readMsr((int) x.gpr[1]); // the MSR index is ECX (SDM Vol. 2B RDMSR)
                 x.setReg(0, 4, v);
@@ -279,6 +364,9 @@ final class SystemOps {
             }
             case WRMSR -> {
                 requireCpl0();
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.counters.cycles += serializingCost;
                 x.system.writeMsr((int) x.gpr[1], (x.gpr[2] & 0xffffffffL) << 32 | (x.gpr[0] & 0xffffffffL));
                 x.modeChanged = true;
@@ -290,8 +378,11 @@ final class SystemOps {
                 if ((state.cr4 & CpuState.CR4_TSD) != 0 && state.cpl != 0) {
                     throw CpuFault.gp(0);
                 }
+                if (vmxHandled(i)) {
+                    return;
+                }
                 x.counters.cycles += rdtscCost;
-                long t = x.system.readTsc();
+                long t = x.nonRoot ? x.vmx.tsc(x.system.readTsc()) : x.system.readTsc();
                 x.setReg(0, 4, t);
                 x.setReg(2, 4, t >>> 32);
                 if (i.op == org.vtsim.cpu.decode.Op.RDTSCP) {
@@ -311,6 +402,11 @@ final class SystemOps {
                 x.counters.cycles += syscallCost;
                 x.system.sysret(i.osz);
                 x.modeChanged = true;
+            }
+            case VMCALL, VMLAUNCH, VMRESUME, VMXOFF, VMFUNC, VMREAD, VMWRITE, VMPTRLD, VMPTRST, VMCLEAR, VMXON,
+                    INVEPT, INVVPID -> {
+                x.vmx.execute(i, x.operands);
+                x.modeChanged = true; // VM entry, VMXON/VMXOFF change what the core must re-read
             }
             default -> throw new IllegalStateException("no execution for " + i.op);
         }
@@ -417,6 +513,9 @@ final class SystemOps {
     /** INVPCID (SDM Vol. 2B): type in a register, a 16-byte descriptor {PCID, linear address}. */
     private void invpcid(Insn i) {
         requireCpl0();
+        if (vmxHandled(i)) {
+            return;
+        }
         x.counters.cycles += invalidateCost;
         long type = x.getReg(i.reg, i.osz);
         long addr = x.ea(i);

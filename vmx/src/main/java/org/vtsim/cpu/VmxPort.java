@@ -1,0 +1,85 @@
+package org.vtsim.cpu;
+
+import org.vtsim.cpu.decode.Insn;
+
+/**
+ * What the CPU core asks of a VMX unit (SDM Vol. 3C ch. 23–27, 31). The core knows nothing of VMX
+ * beyond this interface: a CPU without VMX uses {@link NoVmx} (VMX instructions #UD, CPUID.1:ECX.VMX
+ * = 0); {@code org.vtsim.vmx.Vmx} implements it and attaches itself with {@link Cpu#attachVmx}.
+ *
+ * <p>A VM exit raised while an instruction executes is taken by the unit (guest state saved, host
+ * state loaded) and then signalled to the core with {@link VmExitSignal}, which unwinds the
+ * instruction; the core then re-reads the mode and carries on in root operation.
+ */
+public interface VmxPort {
+    /** Whether the CPU has VMX at all: CPUID.1:ECX[5], CR4.VMXE and the VMX MSRs follow it. */
+    boolean present();
+
+    /** The value of a VMX capability MSR (0x480–0x491), or -1 when {@code msr} is not one. */
+    long capabilityMsr(int msr);
+
+    /** In VMX operation (root or non-root): CR0/CR4 writes must respect the fixed bits (SDM 23.8). */
+    boolean inVmxOperation();
+
+    /** Whether CR0 = {@code value} respects IA32_VMX_CR0_FIXED0/1 (only asked in VMX operation). */
+    boolean cr0Allowed(long value);
+
+    /** Whether CR4 = {@code value} respects IA32_VMX_CR4_FIXED0/1 (only asked in VMX operation). */
+    boolean cr4Allowed(long value);
+
+    /**
+     * Executes a VMX instruction ({@link org.vtsim.cpu.decode.Op#isVmx()}); operands are read and
+     * written through {@code operands}. RIP already points at the next instruction.
+     */
+    void execute(Insn insn, InstructionOperands operands);
+
+    /**
+     * VMX non-root operation only: called before a non-VMX instruction that may exit (SDM 25.1.2,
+     * 25.1.3) executes, after the exceptions that have priority over the exit (SDM 25.1.1: #UD,
+     * CPL-based faults, the TSS I/O bitmap). Takes the VM exit and throws {@link VmExitSignal}, or
+     * returns true when the unit completed the instruction itself as non-root operation changes it
+     * (SDM 25.3, e.g. MOV to CR8 with the TPR shadow), or false to execute it normally. RIP already
+     * points at the next instruction.
+     */
+    boolean intercept(Insn insn, InstructionOperands operands);
+
+    /** VMX non-root operation only: the value MOV from CR0/CR4 and SMSW read (read shadows, SDM 25.3). */
+    long readCr(int cr, long actual);
+
+    /**
+     * VMX non-root operation only: the value a MOV to CR0/CR4 (or CLTS, LMSW) that did not exit
+     * writes: bits set in the guest/host mask keep their current value (SDM 25.3).
+     */
+    long writeCr(int cr, long value);
+
+    /** VMX non-root operation only: what RDTSC/RDTSCP return for a host TSC value (SDM 25.3, 26.6.5). */
+    long tsc(long hostTsc);
+
+    /**
+     * VMX non-root operation only: an exception raised by the instruction at {@code rip}. Returns
+     * true when it caused a VM exit (the exit has been taken; SDM 25.2), false to deliver it through
+     * the guest IDT.
+     */
+    boolean exception(CpuFault fault, long rip, int instructionLength);
+
+    /**
+     * VMX non-root operation only, at an instruction boundary: whether an external interrupt that
+     * is pending on INTR causes a VM exit now ("external-interrupt exiting", SDM 25.2), taking it if
+     * so. Called whether or not RFLAGS.IF blocks it (the exit does not depend on IF).
+     */
+    boolean externalInterrupt();
+
+    /**
+     * VMX non-root operation only, at an instruction boundary: exits the guest asked for that are
+     * not tied to an instruction (interrupt window, NMI window, preemption timer, MTF). Returns true
+     * when one was taken.
+     */
+    boolean boundary();
+
+    /** VMX non-root operation only: a triple fault, which exits (reason 2) instead of shutdown (SDM 25.2). */
+    boolean tripleFault();
+
+    /** VMX non-root operation only: HLT, which may exit (SDM 25.1.3) — called before halting. */
+    default void halt() {
+    }
+}

@@ -1,0 +1,581 @@
+package org.vtsim.vmx;
+
+import static org.vtsim.vmx.controls.PrimaryProcessorBasedControls.*;
+import static org.vtsim.vmx.vmcs.VmcsField.*;
+
+import org.vtsim.cpu.Cpu;
+import org.vtsim.cpu.CpuFault;
+import org.vtsim.cpu.CpuState;
+import org.vtsim.cpu.InstructionOperands;
+import org.vtsim.cpu.UnsupportedFeature;
+import org.vtsim.cpu.VmExitSignal;
+import org.vtsim.cpu.Vectors;
+import org.vtsim.cpu.decode.Insn;
+import org.vtsim.cpu.decode.Op;
+import org.vtsim.vmx.controls.PinBasedControls;
+import org.vtsim.vmx.controls.SecondaryProcessorBasedControls;
+import org.vtsim.vmx.controls.VmExitControls;
+import org.vtsim.vmx.exit.ControlRegisterAccessQualification;
+import org.vtsim.vmx.exit.InstructionInformation;
+import org.vtsim.vmx.exit.InterruptionInformation;
+import org.vtsim.vmx.exit.IoQualification;
+import org.vtsim.vmx.exit.MovDrQualification;
+import org.vtsim.vmx.exit.OperandQualification;
+import org.vtsim.vmx.vmcs.Vmcs;
+
+/**
+ * What VMX non-root operation changes (SDM Vol. 3C ch. 25): the instructions that cause VM exits
+ * unconditionally or under a VM-execution control (25.1.2, 25.1.3), the events that do (25.2:
+ * exceptions through the exception bitmap, external interrupts, triple fault), the exits at
+ * instruction boundaries (25.5: interrupt and NMI windows, the VMX-preemption timer, the monitor
+ * trap flag), and the instructions whose behaviour changes without an exit (25.3: CR0/CR4 read
+ * shadows, TSC offsetting).
+ */
+final class NonRootExits {
+    private final Vmx vmx;
+    private final Cpu cpu;
+    private final CpuState s;
+
+    /** TSC when the guest was entered and the VMX-preemption timer value loaded then (SDM 25.5.1). */
+    private long timerStartTsc;
+    private long timerStartValue;
+    /** Instructions retired at VM entry: the monitor trap flag exits after the first one (25.5.2). */
+    private long mtfBaseline;
+    private boolean mtfPending;
+    /** PAUSE-loop exiting state (SDM 25.1.3). */
+    private boolean pausedSinceEntry;
+    private long lastPause;
+    private long pauseLoopStart;
+
+    NonRootExits(Vmx vmx) {
+        this.vmx = vmx;
+        this.cpu = vmx.cpu;
+        this.s = vmx.s;
+    }
+
+    private Vmcs vmcs() {
+        return vmx.currentVmcs();
+    }
+
+    private int primary() {
+        return vmcs().get32(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS);
+    }
+
+    /** The secondary controls, which apply only with "activate secondary controls" (SDM 24.6.2). */
+    private int secondary() {
+        return (primary() & ACTIVATE_SECONDARY_CONTROLS) != 0
+                ? vmcs().get32(SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS) : 0;
+    }
+
+    private int pin() {
+        return vmcs().get32(PIN_BASED_VM_EXECUTION_CONTROLS);
+    }
+
+    /** A successful VM entry: the timers and windows start from here. */
+    /** @param byInstruction entered by an x86 VMLAUNCH/VMRESUME, which retires after the entry */
+    void entered(Vmcs v, boolean byInstruction) {
+        timerStartTsc = cpu.hostTsc();
+        timerStartValue = v.get(VMX_PREEMPTION_TIMER_VALUE);
+        mtfBaseline = cpu.instructions() + (byInstruction ? 1 : 0);
+        mtfPending = false;
+        pausedSinceEntry = false;
+    }
+
+    void pendMonitorTrap() {
+        mtfPending = true;
+    }
+
+    /** The VMX-preemption timer's current value (counts down at TSC >> rate, SDM 25.5.1). */
+    long preemptionTimerValue() {
+        int rate = (int) (vmx.caps.misc & 0x1f);
+        long elapsed = (cpu.hostTsc() >>> rate) - (timerStartTsc >>> rate);
+        return Math.max(0, timerStartValue - elapsed);
+    }
+
+    // ---- taking an exit ----
+
+    /**
+     * An exit caused by the instruction executing now (fault-like: RIP saved is the instruction's own,
+     * SDM 27.3.3), with its length and information; never returns.
+     */
+    void instructionExit(ExitReason reason, Insn i, long qualification, int information) {
+        s.rip = cpu.instructionStart();
+        vmx.exit.instruction(i.len, information).exit(reason.number, qualification, false);
+        throw VmExitSignal.INSTANCE;
+    }
+
+    /** A VMX instruction in non-root operation (SDM 25.1.2): reasons 18–27, 50, 53 with their information. */
+    void vmxInstructionExit(Insn i, InstructionOperands ops) {
+        ExitReason reason = switch (i.op) {
+            case VMCLEAR -> ExitReason.VMCLEAR;
+            case VMLAUNCH -> ExitReason.VMLAUNCH;
+            case VMPTRLD -> ExitReason.VMPTRLD;
+            case VMPTRST -> ExitReason.VMPTRST;
+            case VMREAD -> ExitReason.VMREAD;
+            case VMRESUME -> ExitReason.VMRESUME;
+            case VMWRITE -> ExitReason.VMWRITE;
+            case VMXOFF -> ExitReason.VMXOFF;
+            case VMXON -> ExitReason.VMXON;
+            case INVEPT -> ExitReason.INVEPT;
+            case INVVPID -> ExitReason.INVVPID;
+            default -> throw new IllegalStateException("not an exiting VMX instruction: " + i.op);
+        };
+        int info = 0;
+        long qualification = 0;
+        switch (i.op) {
+            case VMCLEAR, VMPTRLD, VMPTRST, VMXON -> {
+                info = memoryOperand(i);
+                qualification = displacement(i);
+            }
+            case VMREAD, VMWRITE -> {
+                info = i.hasMem ? memoryOperand(i) : InstructionInformation.registerOperand(i.rm);
+                info = InstructionInformation.withReg2(info, i.reg);
+                qualification = i.hasMem ? displacement(i) : 0;
+            }
+            case INVEPT, INVVPID -> {
+                info = InstructionInformation.withReg2(memoryOperand(i), i.reg);
+                qualification = displacement(i);
+            }
+            default -> {
+            }
+        }
+        instructionExit(reason, i, qualification, info);
+    }
+
+    /** VMFUNC in non-root operation (SDM 25.5.6, 31 VMFUNC). */
+    void vmfunc(Insn i) {
+        if ((secondary() & SecondaryProcessorBasedControls.ENABLE_VM_FUNCTIONS) == 0) {
+            throw CpuFault.ud();
+        }
+        long function = s.gpr[CpuState.RAX] & 0xffffffffL;
+        if (function >= 64 || (vmcs().get(VM_FUNCTION_CONTROLS) >>> function & 1) == 0) {
+            instructionExit(ExitReason.VMFUNC, i, 0, 0);
+        }
+        throw new UnsupportedFeature("VM function " + function);
+    }
+
+    private static int addressSizeCode(int asz) {
+        return asz == 2 ? InstructionInformation.ADDRESS_SIZE_16
+                : asz == 4 ? InstructionInformation.ADDRESS_SIZE_32 : InstructionInformation.ADDRESS_SIZE_64;
+    }
+
+    /** The memory-operand bits of the instruction-information field (SDM 27.2.5). */
+    static int memoryOperand(Insn i) {
+        int base = i.base < 0 || i.base == Insn.RIP ? InstructionInformation.NO_REGISTER : i.base;
+        int index = i.index < 0 ? InstructionInformation.NO_REGISTER : i.index;
+        return InstructionInformation.memoryOperand(index < 0 ? 0 : i.scale, addressSizeCode(i.asz), i.seg, index,
+                base);
+    }
+
+    private long displacement(Insn i) {
+        return OperandQualification.displacement(i.disp, i.base == Insn.RIP, s.rip);
+    }
+
+    // ---- instructions other than the VMX ones ----
+
+    boolean intercept(Insn i, InstructionOperands ops) {
+        int proc = primary();
+        switch (i.op) {
+            case CPUID -> instructionExit(ExitReason.CPUID, i, 0, 0);
+            case INVD -> instructionExit(ExitReason.INVD, i, 0, 0);
+            case HLT -> {
+                if ((proc & HLT_EXITING) != 0) {
+                    instructionExit(ExitReason.HLT, i, 0, 0);
+                }
+            }
+            case INVLPG -> {
+                if ((proc & INVLPG_EXITING) != 0) {
+                    long lin = linearAddress(i, ops);
+                    vmx.exit.linearAddress(0);
+                    instructionExit(ExitReason.INVLPG, i, OperandQualification.invlpg(lin, s.mode64()), 0);
+                }
+            }
+            case INVPCID -> {
+                int sec = secondary();
+                if ((sec & SecondaryProcessorBasedControls.ENABLE_INVPCID) == 0) {
+                    throw CpuFault.ud();
+                }
+                if ((proc & INVLPG_EXITING) != 0) {
+                    int info = InstructionInformation.withReg2(memoryOperand(i), i.reg);
+                    instructionExit(ExitReason.INVPCID, i, displacement(i), info);
+                }
+            }
+            case WBINVD -> {
+                if ((secondary() & SecondaryProcessorBasedControls.WBINVD_EXITING) != 0) {
+                    instructionExit(ExitReason.WBINVD_OR_WBNOINVD, i, 0, 0);
+                }
+            }
+            case RDTSC -> {
+                if ((proc & RDTSC_EXITING) != 0) {
+                    instructionExit(ExitReason.RDTSC, i, 0, 0);
+                }
+            }
+            case RDTSCP -> {
+                if ((secondary() & SecondaryProcessorBasedControls.ENABLE_RDTSCP) == 0) {
+                    throw CpuFault.ud();
+                }
+                if ((proc & RDTSC_EXITING) != 0) {
+                    instructionExit(ExitReason.RDTSCP, i, 0, 0);
+                }
+            }
+            case PAUSE -> {
+                if (pauseExits(proc)) {
+                    instructionExit(ExitReason.PAUSE, i, 0, 0);
+                }
+            }
+            case MOV_R_DR, MOV_DR_R -> {
+                if ((proc & MOV_DR_EXITING) != 0) {
+                    long q = MovDrQualification.encode(i.reg, i.op == Op.MOV_R_DR, i.rm);
+                    instructionExit(ExitReason.MOV_DR, i, q, 0);
+                }
+            }
+            case RDMSR, WRMSR -> {
+                if (msrExits(i.op == Op.WRMSR, (int) s.gpr[CpuState.RCX], proc)) {
+                    instructionExit(i.op == Op.WRMSR ? ExitReason.WRMSR : ExitReason.RDMSR, i, 0, 0);
+                }
+            }
+            case IN_I, IN_DX, OUT_I, OUT_DX, INS, OUTS -> ioExit(i, proc);
+            case MOV_R_CR, MOV_CR_R, CLTS, LMSW -> {
+                return controlRegisterAccess(i, ops, proc);
+            }
+            case LGDT, LIDT, SGDT, SIDT, LLDT, LTR, SLDT, STR -> descriptorTableExit(i);
+            default -> {
+            }
+        }
+        return false;
+    }
+
+    private long linearAddress(Insn i, InstructionOperands ops) {
+        long ea = ops.effectiveAddress(i);
+        if (s.mode64()) {
+            return i.seg >= CpuState.FS ? ea + s.seg[i.seg].base : ea;
+        }
+        return (s.seg[i.seg].base + ea) & 0xffffffffL;
+    }
+
+    /** PAUSE exiting, and PAUSE-loop exiting at CPL 0 (SDM 25.1.3, 24.6.13). */
+    private boolean pauseExits(int proc) {
+        if ((proc & PAUSE_EXITING) != 0) {
+            return true;
+        }
+        if (s.cpl != 0 || (secondary() & SecondaryProcessorBasedControls.PAUSE_LOOP_EXITING) == 0) {
+            return false;
+        }
+        long tsc = cpu.hostTsc();
+        long gap = vmcs().get(PLE_GAP);
+        long window = vmcs().get(PLE_WINDOW);
+        boolean first = !pausedSinceEntry || Long.compareUnsigned(tsc - lastPause, gap) > 0;
+        pausedSinceEntry = true;
+        lastPause = tsc;
+        if (first) {
+            pauseLoopStart = tsc;
+            return false;
+        }
+        return Long.compareUnsigned(tsc - pauseLoopStart, window) > 0;
+    }
+
+    /** RDMSR/WRMSR: every access exits without MSR bitmaps; with them, the bitmaps decide (SDM 25.1.3). */
+    private boolean msrExits(boolean write, int msr, int proc) {
+        if ((proc & USE_MSR_BITMAPS) == 0) {
+            return true;
+        }
+        long offset;
+        if (msr >= 0 && msr <= 0x1fff) {
+            offset = write ? 0x800 : 0;
+        } else if (msr >= 0xc0000000 && msr <= 0xc0001fff) {
+            offset = write ? 0xc00 : 0x400;
+        } else {
+            return true;
+        }
+        int bit = msr & 0x1fff;
+        long byteAddr = vmcs().get(MSR_BITMAPS_ADDRESS) + offset + (bit >>> 3);
+        return (readPhysByte(byteAddr) >>> (bit & 7) & 1) != 0;
+    }
+
+    private int readPhysByte(long pa) {
+        return pa >= 0 && pa < vmx.memory.size() ? vmx.memory.read8(pa) : 0xff;
+    }
+
+    /** I/O instructions: unconditional I/O exiting, or the I/O bitmaps (SDM 25.1.3), reason 30. */
+    private void ioExit(Insn i, int proc) {
+        boolean in = i.op == Op.IN_I || i.op == Op.IN_DX || i.op == Op.INS;
+        boolean string = i.op == Op.INS || i.op == Op.OUTS;
+        boolean immediate = i.op == Op.IN_I || i.op == Op.OUT_I;
+        int port = immediate ? (int) i.imm & 0xff : (int) s.gpr[CpuState.RDX] & 0xffff;
+        int size = i.osz;
+        boolean exits;
+        if ((proc & USE_IO_BITMAPS) != 0) {
+            exits = false;
+            for (int p = port; p < port + size; p++) {
+                if (p > 0xffff) {
+                    exits = true; // an access that wraps past port FFFFH exits (SDM 25.1.3)
+                    break;
+                }
+                long bitmap = vmcs().get(p < 0x8000 ? IO_BITMAP_A_ADDRESS : IO_BITMAP_B_ADDRESS);
+                int b = p & 0x7fff;
+                if ((readPhysByte(bitmap + (b >>> 3)) >>> (b & 7) & 1) != 0) {
+                    exits = true;
+                    break;
+                }
+            }
+        } else {
+            exits = (proc & UNCONDITIONAL_IO_EXITING) != 0;
+        }
+        if (!exits) {
+            return;
+        }
+        long q = IoQualification.encode(size, in, string, string && i.rep != Insn.REP_NONE, immediate, port);
+        int info = 0;
+        if (string) {
+            // INS/OUTS: the guest-linear address of the operand and the address size / segment (27.2.5).
+            int seg = in ? CpuState.ES : i.seg;
+            long offset = s.gpr[in ? CpuState.RDI : CpuState.RSI] & (i.asz == 8 ? -1L : i.asz == 4 ? 0xffffffffL
+                    : 0xffff);
+            long lin = s.mode64() ? (seg >= CpuState.FS ? s.seg[seg].base + offset : offset)
+                    : (s.seg[seg].base + offset) & 0xffffffffL;
+            vmx.exit.linearAddress(lin);
+            info = InstructionInformation.insOuts(addressSizeCode(i.asz), seg);
+            vmcs().set(IO_RCX, s.gpr[CpuState.RCX]);
+            vmcs().set(IO_RSI, s.gpr[CpuState.RSI]);
+            vmcs().set(IO_RDI, s.gpr[CpuState.RDI]);
+            vmcs().set(IO_RIP, cpu.instructionStart());
+        }
+        instructionExit(ExitReason.IO_INSTRUCTION, i, q, info);
+    }
+
+    /** LGDT/LIDT/SGDT/SIDT (reason 46), LLDT/LTR/SLDT/STR (47) with "descriptor-table exiting". */
+    private void descriptorTableExit(Insn i) {
+        if ((secondary() & SecondaryProcessorBasedControls.DESCRIPTOR_TABLE_EXITING) == 0) {
+            return;
+        }
+        boolean gdtIdt = i.op == Op.LGDT || i.op == Op.LIDT || i.op == Op.SGDT || i.op == Op.SIDT;
+        int identity = switch (i.op) {
+            case SGDT, SLDT -> 0;
+            case SIDT, STR -> 1;
+            case LGDT, LLDT -> 2;
+            default -> 3;
+        };
+        int info = i.hasMem ? memoryOperand(i) : InstructionInformation.registerOperand(i.rm);
+        info = InstructionInformation.withIdentity(info, identity);
+        if (gdtIdt) {
+            info = InstructionInformation.withDescriptorOperandSize32(info, !s.mode64() && i.osz == 4);
+        }
+        instructionExit(gdtIdt ? ExitReason.ACCESS_TO_GDTR_OR_IDTR : ExitReason.ACCESS_TO_LDTR_OR_TR, i,
+                i.hasMem ? displacement(i) : 0, info);
+    }
+
+    /**
+     * MOV to/from CR0, CR3, CR4, CR8, CLTS and LMSW (SDM 25.1.3, reason 28); returns true when the
+     * unit completed the instruction (the TPR shadow of CR8).
+     */
+    private boolean controlRegisterAccess(Insn i, InstructionOperands ops, int proc) {
+        Vmcs v = vmcs();
+        switch (i.op) {
+            case MOV_CR_R -> {
+                long src = ops.getReg(i.rm, i.osz);
+                boolean exits = switch (i.reg) {
+                    case 0 -> crMaskExits(src, v.get(CR0_GUEST_HOST_MASK), v.get(CR0_READ_SHADOW));
+                    case 4 -> crMaskExits(src, v.get(CR4_GUEST_HOST_MASK), v.get(CR4_READ_SHADOW));
+                    case 3 -> (proc & CR3_LOAD_EXITING) != 0 && !cr3Target(v, src);
+                    case 8 -> (proc & CR8_LOAD_EXITING) != 0;
+                    default -> false;
+                };
+                if (exits) {
+                    instructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
+                            ControlRegisterAccessQualification.movToCr(i.reg, i.rm), 0);
+                }
+                if (i.reg == 8 && (proc & USE_TPR_SHADOW) != 0) {
+                    if ((src & ~0xfL) != 0) {
+                        throw CpuFault.gp(0);
+                    }
+                    writeVirtualTpr((int) src << 4);
+                    return true;
+                }
+            }
+            case MOV_R_CR -> {
+                boolean exits = i.reg == 3 && (proc & CR3_STORE_EXITING) != 0
+                        || i.reg == 8 && (proc & CR8_STORE_EXITING) != 0;
+                if (exits) {
+                    instructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
+                            ControlRegisterAccessQualification.movFromCr(i.reg, i.rm), 0);
+                }
+                if (i.reg == 8 && (proc & USE_TPR_SHADOW) != 0) {
+                    ops.setReg(i.rm, i.osz, readVirtualTpr() >>> 4 & 0xf);
+                    return true;
+                }
+            }
+            case CLTS -> {
+                long mask = v.get(CR0_GUEST_HOST_MASK);
+                if ((mask & CpuState.CR0_TS) != 0 && (v.get(CR0_READ_SHADOW) & CpuState.CR0_TS) != 0) {
+                    instructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i, ControlRegisterAccessQualification.clts(),
+                            0);
+                }
+            }
+            case LMSW -> {
+                int src = (int) ops.readRm(i, 2) & 0xffff;
+                long mask = v.get(CR0_GUEST_HOST_MASK) & 0xf;
+                long shadow = v.get(CR0_READ_SHADOW) & 0xf;
+                // LMSW cannot clear PE: it exits for PE only when it would set a PE the shadow has clear.
+                boolean exits = ((mask & 0xe) & (src ^ shadow)) != 0
+                        || (mask & 1) != 0 && (shadow & 1) == 0 && (src & 1) != 0;
+                if (exits) {
+                    instructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
+                            ControlRegisterAccessQualification.lmsw(src, i.hasMem), 0);
+                }
+            }
+            default -> {
+            }
+        }
+        return false;
+    }
+
+    /** MOV to CR0/CR4 exits when it would set a host-owned bit to a value other than the shadow's. */
+    private static boolean crMaskExits(long src, long mask, long shadow) {
+        return ((src ^ shadow) & mask) != 0;
+    }
+
+    private boolean cr3Target(Vmcs v, long value) {
+        int count = v.get32(CR3_TARGET_COUNT);
+        org.vtsim.vmx.vmcs.VmcsField[] targets = {CR3_TARGET_VALUE_0, CR3_TARGET_VALUE_1, CR3_TARGET_VALUE_2,
+            CR3_TARGET_VALUE_3};
+        for (int n = 0; n < Math.min(count, targets.length); n++) {
+            if (v.get(targets[n]) == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** VTPR, byte 0x80 of the virtual-APIC page (SDM 29.1.1). */
+    private int readVirtualTpr() {
+        long pa = vmcs().get(VIRTUAL_APIC_ADDRESS) + 0x80;
+        return pa + 4 <= vmx.memory.size() ? vmx.memory.read32(pa) : 0;
+    }
+
+    private void writeVirtualTpr(int value) {
+        long pa = vmcs().get(VIRTUAL_APIC_ADDRESS) + 0x80;
+        if (pa + 4 <= vmx.memory.size()) {
+            vmx.memory.write32(pa, value & 0xff);
+        }
+        // TPR virtualization: VTPR[7:4] below the TPR threshold exits after the instruction (SDM 29.1.2).
+        if ((value >>> 4 & 0xf) < (vmcs().get32(TPR_THRESHOLD) & 0xf)) {
+            vmx.exit.exit(ExitReason.TPR_BELOW_THRESHOLD.number, 0, true);
+            throw VmExitSignal.INSTANCE;
+        }
+    }
+
+    // ---- behaviour changes without exits (25.3) ----
+
+    /** MOV from CR0/CR4, SMSW: host-owned bits read from the read shadow. */
+    long readCr(int cr, long actual) {
+        Vmcs v = vmcs();
+        long mask = v.get(cr == 0 ? CR0_GUEST_HOST_MASK : CR4_GUEST_HOST_MASK);
+        long shadow = v.get(cr == 0 ? CR0_READ_SHADOW : CR4_READ_SHADOW);
+        return (actual & ~mask) | (shadow & mask);
+    }
+
+    /** MOV to CR0/CR4, CLTS, LMSW without an exit: host-owned bits keep their value. */
+    long writeCr(int cr, long value) {
+        long mask = vmcs().get(cr == 0 ? CR0_GUEST_HOST_MASK : CR4_GUEST_HOST_MASK);
+        long current = cr == 0 ? s.cr0 : s.cr4;
+        return (value & ~mask) | (current & mask);
+    }
+
+    /** RDTSC/RDTSCP without an exit: TSC offsetting and scaling (SDM 25.3, 24.6.5). */
+    long tsc(long hostTsc) {
+        int proc = primary();
+        if ((proc & USE_TSC_OFFSETTING) == 0) {
+            return hostTsc;
+        }
+        long t = hostTsc;
+        if ((secondary() & SecondaryProcessorBasedControls.USE_TSC_SCALING) != 0) {
+            // Bits 111:48 of the unsigned 128-bit product (48 fraction bits, SDM 24.6.5).
+            long m = vmcs().get(TSC_MULTIPLIER);
+            long high = Math.multiplyHigh(t, m) + ((t >> 63) & m) + ((m >> 63) & t);
+            t = high << 16 | (t * m) >>> 48;
+        }
+        return t + vmcs().get(TSC_OFFSET);
+    }
+
+    // ---- events (25.2) ----
+
+    /** An exception raised in the guest: exit 0 if the exception bitmap says so (#PF: mask/match). */
+    boolean exception(CpuFault f) {
+        Vmcs v = vmcs();
+        int bitmap = v.get32(EXCEPTION_BITMAP);
+        boolean bit = (bitmap >>> f.vector & 1) != 0;
+        boolean exits = bit;
+        if (f.vector == Vectors.PF) {
+            int mask = v.get32(PAGE_FAULT_ERROR_CODE_MASK);
+            int match = v.get32(PAGE_FAULT_ERROR_CODE_MATCH);
+            exits = ((f.errorCode & mask) == match) == bit;
+        }
+        if (!exits) {
+            return false;
+        }
+        long qualification = 0;
+        if (f.vector == Vectors.PF) {
+            // The faulting linear address goes to the qualification; CR2 is left unchanged (27.1).
+            qualification = s.cr2;
+            s.cr2 = cpu.cr2BeforeLastFault();
+        }
+        int info = InterruptionInformation.encode(f.vector, InterruptionInformation.TYPE_HARDWARE_EXCEPTION,
+                f.hasErrorCode, false);
+        vmx.exit.interruption(info, f.hasErrorCode ? f.errorCode : 0)
+                .exit(ExitReason.EXCEPTION_OR_NMI.number, qualification, false);
+        return true;
+    }
+
+    /** External interrupts with "external-interrupt exiting" (25.2), acknowledged on exit if asked. */
+    boolean externalInterrupt() {
+        if ((pin() & PinBasedControls.EXTERNAL_INTERRUPT_EXITING) == 0 || cpu.interruptShadow()
+                || !cpu.platform().interruptPending()) {
+            return false;
+        }
+        int info = 0;
+        if ((vmcs().get32(PRIMARY_VM_EXIT_CONTROLS) & VmExitControls.ACKNOWLEDGE_INTERRUPT_ON_EXIT) != 0) {
+            int vector = cpu.platform().acknowledgeInterrupt();
+            cpu.counters().platformTouched = true;
+            info = InterruptionInformation.encode(vector, InterruptionInformation.TYPE_EXTERNAL_INTERRUPT, false,
+                    false);
+        }
+        vmx.exit.interruption(info, 0).exit(ExitReason.EXTERNAL_INTERRUPT.number, 0, false);
+        return true;
+    }
+
+    /**
+     * Exits at an instruction boundary, in the SDM's priority order (6.9, 25.2, 25.5): monitor trap
+     * flag, VMX-preemption timer, NMI window, external interrupt, interrupt window.
+     */
+    boolean boundary() {
+        Vmcs v = vmcs();
+        int proc = primary();
+        if ((proc & MONITOR_TRAP_FLAG) != 0 && (mtfPending || cpu.instructions() > mtfBaseline)) {
+            mtfPending = false;
+            vmx.exit.exit(ExitReason.MONITOR_TRAP_FLAG.number, 0, true);
+            return true;
+        }
+        int pin = pin();
+        if ((pin & PinBasedControls.ACTIVATE_VMX_PREEMPTION_TIMER) != 0 && preemptionTimerValue() == 0) {
+            if ((v.get32(PRIMARY_VM_EXIT_CONTROLS) & VmExitControls.SAVE_VMX_PREEMPTION_TIMER_VALUE) != 0) {
+                v.set(VMX_PREEMPTION_TIMER_VALUE, 0);
+            }
+            vmx.exit.exit(ExitReason.VMX_PREEMPTION_TIMER_EXPIRED.number, 0, true);
+            return true;
+        }
+        if ((proc & NMI_WINDOW_EXITING) != 0 && (v.get(GUEST_INTERRUPTIBILITY_STATE) & 8) == 0
+                && !(cpu.interruptShadow() && cpu.interruptShadowByMovSs())) {
+            vmx.exit.exit(ExitReason.NMI_WINDOW.number, 0, true);
+            return true;
+        }
+        if (externalInterrupt()) {
+            return true;
+        }
+        if ((proc & INTERRUPT_WINDOW_EXITING) != 0 && (s.systemFlags() & CpuState.IF) != 0
+                && !cpu.interruptShadow()) {
+            vmx.exit.exit(ExitReason.INTERRUPT_WINDOW.number, 0, true);
+            return true;
+        }
+        return false;
+    }
+}
