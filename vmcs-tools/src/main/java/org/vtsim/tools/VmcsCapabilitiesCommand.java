@@ -92,7 +92,7 @@ final class VmcsCapabilitiesCommand implements Callable<Integer> {
         msr(sb, c, IA32_VMX_EPT_VPID_CAP, "IA32_VMX_EPT_VPID_CAP", "A.10",
                 c.eptVpidCap == 0 ? "no EPT, no VPID" : names(EPT_VPID, c.eptVpidCap));
         msr(sb, c, IA32_VMX_VMFUNC, "IA32_VMX_VMFUNC", "A.11",
-                c.vmfunc == 0 ? "no VM functions" : "VM functions " + new BitNames(Object.class, "").decode(c.vmfunc));
+                c.vmfunc == 0 ? "no VM functions" : "VM functions supported (bit n = function n): " + hex(c.vmfunc));
         return sb.toString();
     }
 

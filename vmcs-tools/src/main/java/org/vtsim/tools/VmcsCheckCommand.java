@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Explain every VM-entry check (SDM 26.2, 26.3.1) a VMCS fails, with its SDM section.",
-            "FILE.json is a VMCS in vtsim's JSON form (docs/vmcs-tools.md); its optional \"memory\" words",
-            "are the physical memory the PDPTE checks read."},
+            "FILE.json is a VMCS in vtsim's JSON form (docs/vmcs-tools.md); its optional \"memory\" words "
+                + "are the physical memory the PDPTE checks read."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every check passes", "2:bad command line, unreadable file, malformed JSON or unknown field",
             "12:the model does not implement a check this VMCS needs (the message names it)",
