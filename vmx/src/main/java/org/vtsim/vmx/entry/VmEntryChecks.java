@@ -1,6 +1,8 @@
 package org.vtsim.vmx.entry;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.vtsim.cpu.system.CpuidModel;
 import org.vtsim.ept.PhysicalMemory;
 import org.vtsim.vmx.VmxCapabilities;
 import org.vtsim.vmx.vmcs.Vmcs;
@@ -14,12 +16,30 @@ import org.vtsim.vmx.vmcs.Vmcs;
  *
  * <p>VMLAUNCH and VMRESUME use {@link #firstFailure}; {@code vtsim vmcs check} uses
  * {@link #checkAll} to explain every failed rule.
+ *
+ * <p>The areas, each in SDM order: {@link ControlFieldChecks} (26.2.1), {@link HostStateChecks}
+ * (26.2.2-26.2.4), {@link GuestRegisterChecks} (26.3.1.1), {@link SegmentChecks} (26.3.1.2),
+ * {@link GuestRegisterChecks} (26.3.1.3, 26.3.1.4), {@link NonRegisterStateChecks} (26.3.1.5),
+ * {@link PdpteChecks} (26.3.1.6). Every rule is a preallocated {@link EntryCheckFailure}, and
+ * {@link #firstFailure} stops at the first failed one, so it allocates nothing.
+ *
+ * <p>26.2.4 depends on whether the processor is in IA-32e mode at VM entry. The two-argument forms
+ * assume it is (a 64-bit VMM, like the Java monitor); a VMM running in 32-bit protected mode calls the
+ * three-argument forms with its IA32_EFER.LMA.
  */
 public final class VmEntryChecks {
     private final VmxCapabilities caps;
+    private final ProcessorFacts facts;
 
+    /** Checks for the Skylake-class processor's MSRs (EFER bits of {@link CpuidModel#skylake()}). */
     public VmEntryChecks(VmxCapabilities caps) {
+        this(caps, CpuidModel.skylake());
+    }
+
+    /** Checks for a processor whose CPUID is {@code cpu} (decides the reserved bits of IA32_EFER). */
+    public VmEntryChecks(VmxCapabilities caps, CpuidModel cpu) {
         this.caps = caps;
+        this.facts = new ProcessorFacts(caps, cpu);
     }
 
     public VmxCapabilities capabilities() {
@@ -32,7 +52,14 @@ public final class VmEntryChecks {
      * (guest-physical = physical while EPT is off).
      */
     public List<EntryCheckFailure> checkAll(Vmcs vmcs, PhysicalMemory memory) {
-        throw new UnsupportedOperationException("unsupported: VM-entry checks are being written");
+        return checkAll(vmcs, memory, true);
+    }
+
+    /** {@link #checkAll(Vmcs, PhysicalMemory)} for a processor in or outside IA-32e mode (26.2.4). */
+    public List<EntryCheckFailure> checkAll(Vmcs vmcs, PhysicalMemory memory, boolean processorInIa32eMode) {
+        List<EntryCheckFailure> all = new ArrayList<>();
+        run(vmcs, memory, processorInIa32eMode, FailureSink.collectInto(all));
+        return all;
     }
 
     /**
@@ -41,7 +68,44 @@ public final class VmEntryChecks {
      * failure is reported only when the VMCS passed 26.2).
      */
     public EntryCheckFailure firstFailure(Vmcs vmcs, PhysicalMemory memory) {
-        List<EntryCheckFailure> all = checkAll(vmcs, memory);
-        return all.isEmpty() ? null : all.get(0);
+        return firstFailure(vmcs, memory, true);
+    }
+
+    /** {@link #firstFailure(Vmcs, PhysicalMemory)} for a processor in or outside IA-32e mode (26.2.4). */
+    public EntryCheckFailure firstFailure(Vmcs vmcs, PhysicalMemory memory, boolean processorInIa32eMode) {
+        return run(vmcs, memory, processorInIa32eMode, FailureSink.FIRST);
+    }
+
+    /** Only the control-field checks of 26.2.1 (for tools and for the capability-MSR property). */
+    public List<EntryCheckFailure> controlFieldFailures(Vmcs vmcs, PhysicalMemory memory) {
+        List<EntryCheckFailure> all = new ArrayList<>();
+        ControlFieldChecks.check(vmcs, memory, facts, FailureSink.collectInto(all));
+        return all;
+    }
+
+    private EntryCheckFailure run(Vmcs v, PhysicalMemory memory, boolean ia32e, FailureSink out) {
+        EntryCheckFailure f = ControlFieldChecks.check(v, memory, facts, out);
+        if (f == null) {
+            f = HostStateChecks.check(v, facts, ia32e, out);
+        }
+        if (f == null) {
+            f = GuestRegisterChecks.controlRegistersAndMsrs(v, facts, out);
+        }
+        if (f == null) {
+            f = SegmentChecks.check(v, facts, out);
+        }
+        if (f == null) {
+            f = GuestRegisterChecks.descriptorTables(v, facts, out);
+        }
+        if (f == null) {
+            f = GuestRegisterChecks.ripAndRflags(v, facts, out);
+        }
+        if (f == null) {
+            f = NonRegisterStateChecks.check(v, memory, facts, out);
+        }
+        if (f == null) {
+            f = PdpteChecks.check(v, memory, facts, out);
+        }
+        return f;
     }
 }
