@@ -151,6 +151,17 @@ public final class EptWalkResult {
         return refCount;
     }
 
+    /** Number of entry reads (not A/D writes). */
+    public int readCount() {
+        int n = 0;
+        for (int i = 0; i < refCount; i++) {
+            if (!refWrite[i]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public long referenceAddress(int i) {
         return refAddress[i];
     }
