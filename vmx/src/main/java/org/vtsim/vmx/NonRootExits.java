@@ -16,11 +16,17 @@ import org.vtsim.vmx.controls.PinBasedControls;
 import org.vtsim.vmx.controls.SecondaryProcessorBasedControls;
 import org.vtsim.vmx.controls.VmExitControls;
 import org.vtsim.vmx.exit.ControlRegisterAccessQualification;
+import org.vtsim.vmx.exit.ControlRegisterExiting;
+import org.vtsim.vmx.exit.ExceptionExiting;
 import org.vtsim.vmx.exit.InstructionInformation;
 import org.vtsim.vmx.exit.InterruptionInformation;
+import org.vtsim.vmx.exit.IoExiting;
 import org.vtsim.vmx.exit.IoQualification;
 import org.vtsim.vmx.exit.MovDrQualification;
+import org.vtsim.vmx.exit.MsrExiting;
 import org.vtsim.vmx.exit.OperandQualification;
+import org.vtsim.vmx.exit.PauseLoopExiting;
+import org.vtsim.vmx.exit.TscVirtualization;
 import org.vtsim.vmx.vmcs.Vmcs;
 
 /**
@@ -43,9 +49,7 @@ final class NonRootExits {
     private long mtfBaseline;
     private boolean mtfPending;
     /** PAUSE-loop exiting state (SDM 25.1.3). */
-    private boolean pausedSinceEntry;
-    private long lastPause;
-    private long pauseLoopStart;
+    private final PauseLoopExiting pauseLoop = new PauseLoopExiting();
 
     NonRootExits(Vmx vmx) {
         this.vmx = vmx;
@@ -78,7 +82,7 @@ final class NonRootExits {
         timerStartValue = v.get(VMX_PREEMPTION_TIMER_VALUE);
         mtfBaseline = cpu.instructions() + (byInstruction ? 1 : 0);
         mtfPending = false;
-        pausedSinceEntry = false;
+        pauseLoop.vmEntry();
     }
 
     void pendMonitorTrap() {
@@ -255,45 +259,14 @@ final class NonRootExits {
 
     /** PAUSE exiting, and PAUSE-loop exiting at CPL 0 (SDM 25.1.3, 24.6.13). */
     private boolean pauseExits(int proc) {
-        if ((proc & PAUSE_EXITING) != 0) {
-            return true;
-        }
-        if (s.cpl != 0 || (secondary() & SecondaryProcessorBasedControls.PAUSE_LOOP_EXITING) == 0) {
-            return false;
-        }
-        long tsc = cpu.hostTsc();
-        long gap = vmcs().get(PLE_GAP);
-        long window = vmcs().get(PLE_WINDOW);
-        boolean first = !pausedSinceEntry || Long.compareUnsigned(tsc - lastPause, gap) > 0;
-        pausedSinceEntry = true;
-        lastPause = tsc;
-        if (first) {
-            pauseLoopStart = tsc;
-            return false;
-        }
-        return Long.compareUnsigned(tsc - pauseLoopStart, window) > 0;
+        Vmcs v = vmcs();
+        return pauseLoop.pause(proc, v.get32(SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS), s.cpl, cpu.hostTsc(),
+                v.get32(PLE_GAP), v.get32(PLE_WINDOW));
     }
 
     /** RDMSR/WRMSR: every access exits without MSR bitmaps; with them, the bitmaps decide (SDM 25.1.3). */
     private boolean msrExits(boolean write, int msr, int proc) {
-        if ((proc & USE_MSR_BITMAPS) == 0) {
-            return true;
-        }
-        long offset;
-        if (msr >= 0 && msr <= 0x1fff) {
-            offset = write ? 0x800 : 0;
-        } else if (msr >= 0xc0000000 && msr <= 0xc0001fff) {
-            offset = write ? 0xc00 : 0x400;
-        } else {
-            return true;
-        }
-        int bit = msr & 0x1fff;
-        long byteAddr = vmcs().get(MSR_BITMAPS_ADDRESS) + offset + (bit >>> 3);
-        return (readPhysByte(byteAddr) >>> (bit & 7) & 1) != 0;
-    }
-
-    private int readPhysByte(long pa) {
-        return pa >= 0 && pa < vmx.memory.size() ? vmx.memory.read8(pa) : 0xff;
+        return write ? MsrExiting.wrmsrExits(vmcs(), vmx.memory, msr) : MsrExiting.rdmsrExits(vmcs(), vmx.memory, msr);
     }
 
     /** I/O instructions: unconditional I/O exiting, or the I/O bitmaps (SDM 25.1.3), reason 30. */
@@ -303,25 +276,7 @@ final class NonRootExits {
         boolean immediate = i.op == Op.IN_I || i.op == Op.OUT_I;
         int port = immediate ? (int) i.imm & 0xff : (int) s.gpr[CpuState.RDX] & 0xffff;
         int size = i.osz;
-        boolean exits;
-        if ((proc & USE_IO_BITMAPS) != 0) {
-            exits = false;
-            for (int p = port; p < port + size; p++) {
-                if (p > 0xffff) {
-                    exits = true; // an access that wraps past port FFFFH exits (SDM 25.1.3)
-                    break;
-                }
-                long bitmap = vmcs().get(p < 0x8000 ? IO_BITMAP_A_ADDRESS : IO_BITMAP_B_ADDRESS);
-                int b = p & 0x7fff;
-                if ((readPhysByte(bitmap + (b >>> 3)) >>> (b & 7) & 1) != 0) {
-                    exits = true;
-                    break;
-                }
-            }
-        } else {
-            exits = (proc & UNCONDITIONAL_IO_EXITING) != 0;
-        }
-        if (!exits) {
+        if (!IoExiting.exits(vmcs(), vmx.memory, port, size)) {
             return;
         }
         long q = IoQualification.encode(size, in, string, string && i.rep != Insn.REP_NONE, immediate, port);
@@ -374,10 +329,10 @@ final class NonRootExits {
             case MOV_CR_R -> {
                 long src = ops.getReg(i.rm, i.osz);
                 boolean exits = switch (i.reg) {
-                    case 0 -> crMaskExits(src, v.get(CR0_GUEST_HOST_MASK), v.get(CR0_READ_SHADOW));
-                    case 4 -> crMaskExits(src, v.get(CR4_GUEST_HOST_MASK), v.get(CR4_READ_SHADOW));
-                    case 3 -> (proc & CR3_LOAD_EXITING) != 0 && !cr3Target(v, src);
-                    case 8 -> (proc & CR8_LOAD_EXITING) != 0;
+                    case 0 -> ControlRegisterExiting.movToCr0Exits(v, src);
+                    case 4 -> ControlRegisterExiting.movToCr4Exits(v, src);
+                    case 3 -> ControlRegisterExiting.movToCr3Exits(v, src);
+                    case 8 -> ControlRegisterExiting.movToCr8Exits(proc);
                     default -> false;
                 };
                 if (exits) {
@@ -393,8 +348,8 @@ final class NonRootExits {
                 }
             }
             case MOV_R_CR -> {
-                boolean exits = i.reg == 3 && (proc & CR3_STORE_EXITING) != 0
-                        || i.reg == 8 && (proc & CR8_STORE_EXITING) != 0;
+                boolean exits = i.reg == 3 && ControlRegisterExiting.movFromCr3Exits(proc)
+                        || i.reg == 8 && ControlRegisterExiting.movFromCr8Exits(proc);
                 if (exits) {
                     instructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
                             ControlRegisterAccessQualification.movFromCr(i.reg, i.rm), 0);
@@ -405,42 +360,19 @@ final class NonRootExits {
                 }
             }
             case CLTS -> {
-                long mask = v.get(CR0_GUEST_HOST_MASK);
-                if ((mask & CpuState.CR0_TS) != 0 && (v.get(CR0_READ_SHADOW) & CpuState.CR0_TS) != 0) {
+                if (ControlRegisterExiting.cltsExits(v.get(CR0_GUEST_HOST_MASK), v.get(CR0_READ_SHADOW))) {
                     instructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i, ControlRegisterAccessQualification.clts(),
                             0);
                 }
             }
             case LMSW -> {
                 int src = (int) ops.readRm(i, 2) & 0xffff;
-                long mask = v.get(CR0_GUEST_HOST_MASK) & 0xf;
-                long shadow = v.get(CR0_READ_SHADOW) & 0xf;
-                // LMSW cannot clear PE: it exits for PE only when it would set a PE the shadow has clear.
-                boolean exits = ((mask & 0xe) & (src ^ shadow)) != 0
-                        || (mask & 1) != 0 && (shadow & 1) == 0 && (src & 1) != 0;
-                if (exits) {
+                if (ControlRegisterExiting.lmswExits(src, v.get(CR0_GUEST_HOST_MASK), v.get(CR0_READ_SHADOW))) {
                     instructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
                             ControlRegisterAccessQualification.lmsw(src, i.hasMem), 0);
                 }
             }
             default -> {
-            }
-        }
-        return false;
-    }
-
-    /** MOV to CR0/CR4 exits when it would set a host-owned bit to a value other than the shadow's. */
-    private static boolean crMaskExits(long src, long mask, long shadow) {
-        return ((src ^ shadow) & mask) != 0;
-    }
-
-    private boolean cr3Target(Vmcs v, long value) {
-        int count = v.get32(CR3_TARGET_COUNT);
-        org.vtsim.vmx.vmcs.VmcsField[] targets = {CR3_TARGET_VALUE_0, CR3_TARGET_VALUE_1, CR3_TARGET_VALUE_2,
-            CR3_TARGET_VALUE_3};
-        for (int n = 0; n < Math.min(count, targets.length); n++) {
-            if (v.get(targets[n]) == value) {
-                return true;
             }
         }
         return false;
@@ -471,30 +403,19 @@ final class NonRootExits {
         Vmcs v = vmcs();
         long mask = v.get(cr == 0 ? CR0_GUEST_HOST_MASK : CR4_GUEST_HOST_MASK);
         long shadow = v.get(cr == 0 ? CR0_READ_SHADOW : CR4_READ_SHADOW);
-        return (actual & ~mask) | (shadow & mask);
+        return ControlRegisterExiting.readShadowed(actual, mask, shadow);
     }
 
     /** MOV to CR0/CR4, CLTS, LMSW without an exit: host-owned bits keep their value. */
     long writeCr(int cr, long value) {
         long mask = vmcs().get(cr == 0 ? CR0_GUEST_HOST_MASK : CR4_GUEST_HOST_MASK);
         long current = cr == 0 ? s.cr0 : s.cr4;
-        return (value & ~mask) | (current & mask);
+        return ControlRegisterExiting.nonRootWriteValue(value, current, mask);
     }
 
     /** RDTSC/RDTSCP without an exit: TSC offsetting and scaling (SDM 25.3, 24.6.5). */
     long tsc(long hostTsc) {
-        int proc = primary();
-        if ((proc & USE_TSC_OFFSETTING) == 0) {
-            return hostTsc;
-        }
-        long t = hostTsc;
-        if ((secondary() & SecondaryProcessorBasedControls.USE_TSC_SCALING) != 0) {
-            // Bits 111:48 of the unsigned 128-bit product (48 fraction bits, SDM 24.6.5).
-            long m = vmcs().get(TSC_MULTIPLIER);
-            long high = Math.multiplyHigh(t, m) + ((t >> 63) & m) + ((m >> 63) & t);
-            t = high << 16 | (t * m) >>> 48;
-        }
-        return t + vmcs().get(TSC_OFFSET);
+        return TscVirtualization.guestTsc(vmcs(), hostTsc);
     }
 
     // ---- events (25.2) ----
@@ -502,15 +423,7 @@ final class NonRootExits {
     /** An exception raised in the guest: exit 0 if the exception bitmap says so (#PF: mask/match). */
     boolean exception(CpuFault f) {
         Vmcs v = vmcs();
-        int bitmap = v.get32(EXCEPTION_BITMAP);
-        boolean bit = (bitmap >>> f.vector & 1) != 0;
-        boolean exits = bit;
-        if (f.vector == Vectors.PF) {
-            int mask = v.get32(PAGE_FAULT_ERROR_CODE_MASK);
-            int match = v.get32(PAGE_FAULT_ERROR_CODE_MATCH);
-            exits = ((f.errorCode & mask) == match) == bit;
-        }
-        if (!exits) {
+        if (f.vector > 31 || !ExceptionExiting.exits(v, f.vector, f.errorCode)) {
             return false;
         }
         long qualification = 0;

@@ -192,4 +192,134 @@ class NonRootExitsTest {
         assertEquals(StopReason.SHUTDOWN, m.cpu.run(10));
         assertEquals(4, m.cpu.memory().read32(VmxMachine.VMCS_REGION + 4));
     }
+    // 0: mov ecx,0x10; 5: rdmsr; 7: mov ecx,0x174; c: rdmsr; e: mov dx,0x70; 12: in al,dx; 13: mov dx,0x71;
+    // 17: in al,dx; 18: invlpg [rbx+0x40]; 1c: rdtsc; 1e: mov rsi,cr0; 21: mov rdi,cr8; 25: mov cr8,rdi;
+    // 29: sgdt [rbx+8]; 2d: pause
+    static final String CONTROLLED = "b910000000 0f32 b974010000 0f32 66ba7000 ec 66ba7100 ec 0f017b40 0f31"
+            + " 0f20c6 440f20c7 440f22c7 0f014308 f390";
+
+    @Test
+    void bitmapsShadowsAndOffsets() {
+        VmxMachine m = launched(CONTROLLED);
+        m.setControl(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS, PrimaryProcessorBasedControls.USE_MSR_BITMAPS
+                | PrimaryProcessorBasedControls.USE_IO_BITMAPS | PrimaryProcessorBasedControls.INVLPG_EXITING
+                | PrimaryProcessorBasedControls.USE_TSC_OFFSETTING | PrimaryProcessorBasedControls.USE_TPR_SHADOW
+                | PrimaryProcessorBasedControls.PAUSE_EXITING
+                | PrimaryProcessorBasedControls.ACTIVATE_SECONDARY_CONTROLS);
+        m.w(SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS,
+                org.vtsim.vmx.controls.SecondaryProcessorBasedControls.DESCRIPTOR_TABLE_EXITING);
+        m.w(MSR_BITMAPS_ADDRESS, 0x43000);
+        m.cpu.memory().write8(0x43000 + 0x174 / 8, 1 << (0x174 % 8)); // read bitmap for low MSRs
+        m.w(IO_BITMAP_A_ADDRESS, 0x44000);
+        m.w(IO_BITMAP_B_ADDRESS, 0x44000 + 0x1000);
+        m.cpu.memory().write8(0x44000 + 0x71 / 8, 1 << (0x71 % 8));
+        m.w(TSC_OFFSET, 1L << 40);
+        m.w(CR0_GUEST_HOST_MASK, CpuState.CR0_TS);
+        m.w(CR0_READ_SHADOW, CpuState.CR0_TS);
+        m.w(VIRTUAL_APIC_ADDRESS, 0x45000);
+        m.cpu.memory().write32(0x45000 + 0x80, 0x50);
+        m.s.gpr[CpuState.RBX] = 0x50000;
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmlaunch());
+
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(100), m.cpu.stopDetail());
+        assertEquals(ExitReason.RDMSR.number, m.r(EXIT_REASON)); // MSR 0x10 passed, 0x174 exits
+        assertEquals(VmxMachine.GUEST_CODE + 0xc, m.r(GUEST_RIP));
+        assertEquals(2, m.r(VM_EXIT_INSTRUCTION_LENGTH));
+
+        skipAndResume(m);
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(100));
+        assertEquals(ExitReason.IO_INSTRUCTION.number, m.r(EXIT_REASON)); // port 0x70 passed, 0x71 exits
+        assertEquals(IoQualification.encode(1, true, false, false, false, 0x71), m.r(EXIT_QUALIFICATION));
+        assertEquals(VmxMachine.GUEST_CODE + 0x17, m.r(GUEST_RIP));
+
+        skipAndResume(m);
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(100));
+        assertEquals(ExitReason.INVLPG.number, m.r(EXIT_REASON));
+        assertEquals(0x50040, m.r(EXIT_QUALIFICATION));
+        assertEquals(4, m.r(VM_EXIT_INSTRUCTION_LENGTH));
+
+        long hostTsc = m.cpu.hostTsc();
+        skipAndResume(m);
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(100));
+        long guestTsc = (m.s.gpr[CpuState.RDX] & 0xffffffffL) << 32 | (m.s.gpr[CpuState.RAX] & 0xffffffffL);
+        assertTrue(guestTsc > hostTsc + (1L << 40) && guestTsc < m.cpu.hostTsc() + (1L << 40), "TSC offsetting");
+        assertEquals(CpuState.CR0_TS, m.s.gpr[CpuState.RSI] & CpuState.CR0_TS); // read shadow
+        assertEquals(0, m.s.cr0 & CpuState.CR0_TS);
+        assertEquals(5, m.s.gpr[CpuState.RDI]); // VTPR[7:4] through CR8
+        assertEquals(0x50, m.cpu.memory().read32(0x45080));
+        assertEquals(ExitReason.ACCESS_TO_GDTR_OR_IDTR.number, m.r(EXIT_REASON));
+        assertEquals(8, m.r(EXIT_QUALIFICATION));
+        long info = m.r(VM_EXIT_INSTRUCTION_INFORMATION);
+        assertEquals(0, InstructionInformation.identity(info)); // SGDT
+        assertEquals(CpuState.RBX, InstructionInformation.baseReg(info));
+
+        skipAndResume(m);
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(100));
+        assertEquals(ExitReason.PAUSE.number, m.r(EXIT_REASON));
+        assertEquals(2, m.r(VM_EXIT_INSTRUCTION_LENGTH));
+    }
+
+    @Test
+    void monitorTrapFlagExitsAfterEachInstruction() {
+        VmxMachine m = launched("90 90 90");
+        m.setControl(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS, PrimaryProcessorBasedControls.MONITOR_TRAP_FLAG);
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmlaunch());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(10));
+        assertEquals(ExitReason.MONITOR_TRAP_FLAG.number, m.r(EXIT_REASON));
+        assertEquals(VmxMachine.GUEST_CODE + 1, m.r(GUEST_RIP)); // trap-like: after the first NOP
+        assertEquals(0, m.r(VM_EXIT_INSTRUCTION_LENGTH));
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmresume());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(10));
+        assertEquals(VmxMachine.GUEST_CODE + 2, m.r(GUEST_RIP));
+    }
+
+    @Test
+    void interruptWindowAndPreemptionTimer() {
+        VmxMachine m = launched("90 eb fd"); // nop; jmp back
+        m.setControl(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS,
+                PrimaryProcessorBasedControls.INTERRUPT_WINDOW_EXITING);
+        m.w(GUEST_RFLAGS, 2 | CpuState.IF);
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmlaunch());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(10));
+        assertEquals(ExitReason.INTERRUPT_WINDOW.number, m.r(EXIT_REASON));
+        assertEquals(VmxMachine.GUEST_CODE, m.r(GUEST_RIP)); // before any guest instruction
+
+        m.w(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS, m.r(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS)
+                & ~PrimaryProcessorBasedControls.INTERRUPT_WINDOW_EXITING);
+        m.setControl(PIN_BASED_VM_EXECUTION_CONTROLS, PinBasedControls.ACTIVATE_VMX_PREEMPTION_TIMER);
+        m.setControl(PRIMARY_VM_EXIT_CONTROLS, VmExitControls.SAVE_VMX_PREEMPTION_TIMER_VALUE);
+        m.w(VMX_PREEMPTION_TIMER_VALUE, 100); // 100 << 5 TSC ticks
+        long start = m.cpu.cycles();
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmresume());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(100_000));
+        assertEquals(ExitReason.VMX_PREEMPTION_TIMER_EXPIRED.number, m.r(EXIT_REASON));
+        assertEquals(0, m.r(VMX_PREEMPTION_TIMER_VALUE));
+        long elapsed = m.cpu.cycles() - start;
+        assertTrue(elapsed >= 99 << 5 && elapsed < 3 * (100 << 5), "expired after ~3200 cycles: " + elapsed);
+    }
+
+    @Test
+    void exceptionBitmapPageFaultLeavesCr2() {
+        // mov rax,[0x7fff0000000] (no mapping: #PF) under real paging
+        VmxMachine m = launched("48a1000000f0ff070000");
+        m.w(EXCEPTION_BITMAP, 1 << 14);
+        m.cpu.setTranslation(new org.vtsim.cpu.MmuTranslation(new org.vtsim.ept.mmu.Mmu(m.cpu.memory()), m.s,
+                m.cpu.costProfile()));
+        m.cpu.memory().write64(0x1000, 0x2000 | 3);
+        m.cpu.memory().write64(0x2000, 0x3000 | 3);
+        for (int i = 0; i < 512; i++) {
+            m.cpu.memory().write64(0x3000 + 8L * i, ((long) i << 21) | 0x83);
+        }
+        m.w(GUEST_CR3, 0x1000);
+        m.w(HOST_CR3, 0x1000);
+        m.s.cr2 = 0x1234;
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmlaunch());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(10), m.cpu.stopDetail());
+        assertEquals(ExitReason.EXCEPTION_OR_NMI.number, m.r(EXIT_REASON));
+        assertEquals(0x7fff0000000L, m.r(EXIT_QUALIFICATION));
+        assertEquals(0x1234, m.s.cr2);
+        assertEquals(0x80000b0eL, m.r(VM_EXIT_INTERRUPTION_INFORMATION)); // valid, error code, hw exception, 14
+        assertEquals(0, m.r(VM_EXIT_INTERRUPTION_ERROR_CODE)); // not present, read, supervisor
+    }
 }
+
