@@ -10,6 +10,7 @@ import org.vtsim.vmx.vmcs.VmcsJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -36,6 +37,10 @@ final class VmcsCheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE.json", description = "The VMCS in vtsim's JSON form.")
     Path file;
 
+    @Option(names = "--vmm-32bit", description = "The VMM executing VMLAUNCH runs outside IA-32e mode "
+            + "(IA32_EFER.LMA = 0; changes the host-state checks of SDM 26.2.4). Default: a 64-bit VMM.")
+    boolean vmm32;
+
     @Override
     public Integer call() {
         VmcsJson.Document doc;
@@ -47,13 +52,13 @@ final class VmcsCheckCommand implements Callable<Integer> {
         }
         List<EntryCheckFailure> failures;
         try {
-            failures = new VmEntryChecks(cpu.capabilities()).checkAll(doc.vmcs(), doc.memoryImage());
+            failures = new VmEntryChecks(cpu.capabilities()).checkAll(doc.vmcs(), doc.memoryImage(), !vmm32);
         } catch (UnsupportedOperationException e) {
             spec.commandLine().getErr().println("vtsim: cannot check " + file + ": " + e.getMessage());
             return ExitStatus.UNSUPPORTED;
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(report(file.toString(), cpu.describe(), failures));
+        out.print(report(file.toString(), cpu.describe() + (vmm32 ? ", 32-bit VMM" : ""), failures));
         out.flush();
         return failures.isEmpty() ? ExitStatus.OK : ExitStatus.ENTRY_CHECKS_FAILED;
     }

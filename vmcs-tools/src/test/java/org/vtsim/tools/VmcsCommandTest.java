@@ -212,6 +212,58 @@ class VmcsCommandTest {
         assertEquals(0, ExitStatus.ENTRY_CHECKS_FAILED % 2, "vtsim's own statuses are even");
     }
 
+    private Path validVmcs() throws IOException {
+        try (var in = VmcsCommandTest.class.getResourceAsStream("vmcs-valid-long-mode.json")) {
+            return file("valid.json", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A hand-written 64-bit guest / 64-bit host VMCS that passes every check (the doc's example). */
+    @Test
+    void aValidVmcsPassesEveryCheck() throws IOException {
+        Run r = run("vmcs", "check", validVmcs().toString());
+        assertEquals(ExitStatus.OK, r.status, r.out + r.err);
+        assertTrue(r.out.contains("every VM-entry check passes"), r.out);
+    }
+
+    /**
+     * One rule broken at a time in the valid VMCS: the explainer names that rule's SDM section and
+     * reports it as the SDM says (26.2 failures are VMfailValid 7/8, 26.3 failures exit with reason 33).
+     */
+    @Test
+    void aBrokenRuleIsExplainedWithItsSection() throws IOException {
+        String valid = Files.readString(validVmcs());
+        record Break(String field, String value, String section, String report) {
+        }
+        for (Break b : List.of(
+                new Break("PIN_BASED_VM_EXECUTION_CONTROLS", "0x6", "26.2.1.1", "VMfailValid(7)"),
+                new Break("HOST_CS_SELECTOR", "0x0", "26.2.3", "VMfailValid(8)"),
+                new Break("HOST_CR4", "0x2000", "26.2.4", "VMfailValid(8)"),
+                new Break("GUEST_RFLAGS", "0x0", "26.3.1.4", "VM-entry failure, exit reason 33"),
+                new Break("VMCS_LINK_POINTER", "0x5000", "26.3.1.5", "VM-entry failure, exit reason 33"))) {
+            String broken = valid.replaceFirst("\"" + b.field + "\": \"[^\"]*\"",
+                    "\"" + b.field + "\": \"" + b.value + "\"");
+            assertTrue(!broken.equals(valid), b.field);
+            Path p = file("broken.json", broken);
+            Run r = run("vmcs", "check", p.toString());
+            assertEquals(ExitStatus.ENTRY_CHECKS_FAILED, r.status, b + "\n" + r.out + r.err);
+            assertTrue(r.out.contains("  SDM " + b.section + ": "), b + "\n" + r.out);
+            assertTrue(r.out.contains("reported as " + b.report), b + "\n" + r.out);
+            List<EntryCheckFailure> expected = new VmEntryChecks(PLAIN).checkAll(VmcsJson.read(broken),
+                    new SparseMemory());
+            assertTrue(r.out.startsWith(p + ": " + expected.size() + " VM-entry check"), r.out);
+        }
+    }
+
+    /** 26.2.4: with a 32-bit VMM, "host address-space size" must be 0; the valid (64-bit host) VMCS fails. */
+    @Test
+    void theVmmModeChangesTheHostChecks() throws IOException {
+        Run r = run("vmcs", "check", "--vmm-32bit", validVmcs().toString());
+        assertEquals(ExitStatus.ENTRY_CHECKS_FAILED, r.status, r.out + r.err);
+        assertTrue(r.out.contains("SDM 26.2.4"), r.out);
+        assertTrue(r.out.contains("32-bit VMM"), r.out);
+    }
+
     @Test
     void checkRejectsNonsenseWithOneLine() throws IOException {
         assertOneLineError(run("vmcs", "check", dir.resolve("nope.json").toString()), "no such file");
