@@ -5,7 +5,7 @@ import org.vtsim.cpu.decode.Insn;
 /**
  * What the CPU core asks of a VMX unit (SDM Vol. 3C ch. 23–27, 31). The core knows nothing of VMX
  * beyond this interface: a CPU without VMX uses {@link NoVmx} (VMX instructions #UD, CPUID.1:ECX.VMX
- * = 0); {@code org.vtsim.vmx.Vmx} implements it and attaches itself with {@link Cpu#attachVmx}.
+ * = 0); the VMX unit of the vmx package (class Vmx) implements it and attaches itself with {@link Cpu#attachVmx}.
  *
  * <p>A VM exit raised while an instruction executes is taken by the unit (guest state saved, host
  * state loaded) and then signalled to the core with {@link VmExitSignal}, which unwinds the

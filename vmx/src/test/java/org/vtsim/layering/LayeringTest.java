@@ -26,6 +26,15 @@ class LayeringTest {
         assertEquals(List.of(), violations("cpu", List.of("platform", "machine", "monitor", "tools")));
     }
 
+    /**
+     * The CPU core reaches VMX only through {@code org.vtsim.cpu.VmxPort}: the VMX unit depends on the
+     * core, never the reverse, so a CPU without VMX and the Java monitor see the same core.
+     */
+    @Test
+    void cpuDoesNotDependOnTheVmxUnit() throws IOException {
+        assertEquals(List.of(), violations("cpu", List.of("vmx")));
+    }
+
     @Test
     void costProfileDependsOnNothingElse() throws IOException {
         assertEquals(List.of(), violations("cost", List.of("cpu", "platform", "machine", "monitor", "tools")));
