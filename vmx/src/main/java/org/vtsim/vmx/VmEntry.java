@@ -30,12 +30,6 @@ final class VmEntry {
     private final CpuState s;
     private final VmEntryChecks checks;
     private final long entryCost;
-    /**
-     * Tolerate the entry checks being absent (they throw "unsupported" while being written); only
-     * tests set it, so that loading and exits can be tested before the checks land.
-     */
-    boolean toleratingMissingChecks;
-
     VmEntry(Vmx vmx) {
         this.vmx = vmx;
         this.cpu = vmx.cpu;
@@ -46,15 +40,7 @@ final class VmEntry {
 
     VmxResult enter(Vmcs v, boolean launch) {
         cpu.counters().cycles += entryCost;
-        EntryCheckFailure failure;
-        try {
-            failure = checks.firstFailure(v, vmx.memory);
-        } catch (UnsupportedOperationException e) {
-            if (!toleratingMissingChecks) {
-                throw new UnsupportedFeature("VM-entry checks (SDM 26.2, 26.3): " + e.getMessage());
-            }
-            failure = null;
-        }
+        EntryCheckFailure failure = checks.firstFailure(v, vmx.memory);
         if (failure != null && failure.kind().isVmFail()) {
             return vmx.failValid(failure.kind() == EntryCheckFailure.Kind.INVALID_CONTROL_FIELDS
                     ? VmInstructionError.ENTRY_INVALID_CONTROL_FIELDS : VmInstructionError.ENTRY_INVALID_HOST_STATE);

@@ -321,5 +321,20 @@ class NonRootExitsTest {
         assertEquals(0x80000b0eL, m.r(VM_EXIT_INTERRUPTION_INFORMATION)); // valid, error code, hw exception, 14
         assertEquals(0, m.r(VM_EXIT_INTERRUPTION_ERROR_CODE)); // not present, read, supervisor
     }
+    @Test
+    void entryCheckFailuresReportTheSdmWay() {
+        VmxMachine m = launched("f4");
+        m.w(HOST_CR0, m.r(HOST_CR0) & ~CpuState.CR0_NE); // host CR0 breaks IA32_VMX_CR0_FIXED0 (26.2.2)
+        assertEquals(VmxResult.FAIL_VALID, m.vmx.vmlaunch());
+        assertEquals(8, m.vmx.instructionError());
+        assertTrue(m.vmx.inVmxOperation() && !m.vmx.nonRoot());
+        m.w(HOST_CR0, m.r(HOST_CR0) | CpuState.CR0_NE);
+        m.w(GUEST_CR0, m.r(GUEST_CR0) & ~CpuState.CR0_NE); // guest CR0 breaks the fixed bits (26.3.1.1)
+        m.s.rip = 0x1234;
+        assertEquals(VmxResult.VM_ENTRY_FAILED, m.vmx.vmlaunch());
+        assertEquals(ExitReason.ENTRY_FAILURE_INVALID_GUEST_STATE.number | 0x80000000L, m.r(EXIT_REASON));
+        assertEquals(0, m.r(EXIT_QUALIFICATION));
+        assertHostLoaded(m);
+        assertFalse(m.vmx.currentVmcs().launched());
+    }
 }
-

@@ -205,10 +205,11 @@ class VmxInstructionsTest {
         assertEquals(VmxMachine.VMCS_REGION, m.cpu.memory().read64(0x60010));
         assertEquals(0, m.s.gpr[CpuState.RSI]); // exit reason of a fresh VMCS
         assertEquals(0, status(m));
-        // VMLAUNCH of an empty VMCS passes no entry check once they land; here it must not crash
-        // the run: whatever the outcome, the run stops cleanly.
-        StopReason r = m.cpu.run(1);
-        assertTrue(r != StopReason.INTERNAL_ERROR, m.cpu.stopDetail());
+        // VMLAUNCH of an empty VMCS: its control fields break 26.2.1 (default-1 bits clear): VMfailValid(7).
+        assertEquals(StopReason.INSTRUCTION_LIMIT, m.cpu.run(1), m.cpu.stopDetail());
+        assertEquals(CpuState.ZF, status(m));
+        assertEquals(7, m.vmx.instructionError());
+        assertEquals(Machines.CODE + 0x19, m.s.rip);
     }
 
     @Test

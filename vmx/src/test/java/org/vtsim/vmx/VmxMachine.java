@@ -32,7 +32,6 @@ final class VmxMachine {
     VmxMachine(String rootHex) {
         cpu = Machines.longMode(rootHex, CostProfile.skylake());
         vmx = Vmx.attach(cpu, VmxCapabilities.skylake(cpu.cpuidModel()));
-        vmx.entry.toleratingMissingChecks = true; // until the entry checks land (they throw "unsupported")
         s = cpu.state();
         s.cr0 |= CpuState.CR0_NE;
         s.cr4 |= CpuState.CR4_VMXE;
