@@ -12,8 +12,9 @@ import org.vtsim.platform.boot.BootResult;
 
 /**
  * One bare-metal PC: a CPU, RAM and the PC platform, booted from an image the way
- * {@code qemu-system-x86_64 -kernel} boots it. No VMX is involved: this native run is the
- * baseline every virtualisation overhead is measured against.
+ * {@code qemu-system-x86_64 -kernel} boots it. The CPU has no VMX unless the configuration asks
+ * for it (a guest-side hypervisor); this native run is the baseline every virtualisation overhead
+ * is measured against.
  */
 public final class Machine {
     /** Instructions per slice of {@link #run()}: small enough to notice an interrupt request soon. */
@@ -39,6 +40,9 @@ public final class Machine {
                 .cmdline(config.append())
                 .build();
         this.cpu = new Cpu(memory, platform, config.costs());
+        if (config.vmx()) {
+            org.vtsim.vmx.Vmx.attach(cpu, org.vtsim.vmx.VmxCapabilities.skylake(cpu.cpuidModel()));
+        }
         this.boot = new BootLoader(memory, platform.layout())
                 .load(name, image, config.append(), config.modules(), cpu.state());
     }

@@ -20,9 +20,11 @@ import org.vtsim.platform.boot.BootModule;
  * @param maxInstructions instruction budget; 0 means no limit
  * @param epoch the RTC's wall-clock time at cycle 0
  * @param serialOut where COM1's output goes
+ * @param vmx whether the CPU has VMX (a VMX unit with the default capabilities, for guest-side
+ *     hypervisors); off by default so native runs stay the baseline
  */
 public record MachineConfig(long ramBytes, long cpuHz, CostProfile costs, String append, List<BootModule> modules,
-        long maxInstructions, Instant epoch, OutputStream serialOut) {
+        long maxInstructions, Instant epoch, OutputStream serialOut, boolean vmx) {
     public MachineConfig {
         Objects.requireNonNull(costs, "costs");
         Objects.requireNonNull(epoch, "epoch");
@@ -37,26 +39,30 @@ public record MachineConfig(long ramBytes, long cpuHz, CostProfile costs, String
     /** The defaults: QEMU's 128 MiB, 2 GHz, the Skylake profile, no limit, a fixed epoch. */
     public static MachineConfig defaults(OutputStream serialOut) {
         return new MachineConfig(PcPlatform.DEFAULT_RAM, PcPlatform.DEFAULT_CPU_HZ, CostProfile.skylake(), "",
-                List.of(), 0, PcPlatform.DEFAULT_EPOCH, serialOut);
+                List.of(), 0, PcPlatform.DEFAULT_EPOCH, serialOut, false);
     }
 
     public MachineConfig withAppend(String text) {
-        return new MachineConfig(ramBytes, cpuHz, costs, text, modules, maxInstructions, epoch, serialOut);
+        return new MachineConfig(ramBytes, cpuHz, costs, text, modules, maxInstructions, epoch, serialOut, vmx);
     }
 
     public MachineConfig withRam(long bytes) {
-        return new MachineConfig(bytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut);
+        return new MachineConfig(bytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, vmx);
     }
 
     public MachineConfig withCosts(CostProfile p) {
-        return new MachineConfig(ramBytes, cpuHz, p, append, modules, maxInstructions, epoch, serialOut);
+        return new MachineConfig(ramBytes, cpuHz, p, append, modules, maxInstructions, epoch, serialOut, vmx);
     }
 
     public MachineConfig withMaxInstructions(long n) {
-        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, n, epoch, serialOut);
+        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, n, epoch, serialOut, vmx);
     }
 
     public MachineConfig withModules(List<BootModule> m) {
-        return new MachineConfig(ramBytes, cpuHz, costs, append, m, maxInstructions, epoch, serialOut);
+        return new MachineConfig(ramBytes, cpuHz, costs, append, m, maxInstructions, epoch, serialOut, vmx);
+    }
+
+    public MachineConfig withVmx(boolean on) {
+        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, on);
     }
 }
