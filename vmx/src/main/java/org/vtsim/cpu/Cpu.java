@@ -696,6 +696,11 @@ public final class Cpu implements LinearMemory, EventSink {
 
     @Override
     public void softwareEvent(int vector, int kind) {
+        if (interpreter.nonRoot && kind != EventSink.SOFTWARE_INTERRUPT
+                && vmx.softwareException(vector, kind == EventSink.PRIVILEGED_SOFTWARE_EXCEPTION, insnStart,
+                        insnLength)) {
+            throw VmExitSignal.INSTANCE;
+        }
         counters.events++;
         counters.cycles += eventCost;
         if (!events.software(vector, kind, insnStart, insnLength)) {

@@ -65,6 +65,11 @@ public final class NoVmx implements VmxPort {
     }
 
     @Override
+    public boolean softwareException(int vector, boolean privileged, long rip, int instructionLength) {
+        return false;
+    }
+
+    @Override
     public boolean externalInterrupt() {
         return false;
     }

@@ -63,6 +63,13 @@ public interface VmxPort {
     boolean exception(CpuFault fault, long rip, int instructionLength);
 
     /**
+     * VMX non-root operation only: INT3, INTO ({@code privileged} false: software exception) or INT1
+     * ({@code privileged} true) raised by the instruction at {@code rip}; true when the exception
+     * bitmap made it a VM exit (taken; SDM 25.2), false to deliver it through the guest IDT.
+     */
+    boolean softwareException(int vector, boolean privileged, long rip, int instructionLength);
+
+    /**
      * VMX non-root operation only, at an instruction boundary: whether an external interrupt that
      * is pending on INTR causes a VM exit now ("external-interrupt exiting", SDM 25.2), taking it if
      * so. Called whether or not RFLAGS.IF blocks it (the exit does not depend on IF).

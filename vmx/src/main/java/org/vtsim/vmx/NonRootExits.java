@@ -439,6 +439,22 @@ final class NonRootExits {
         return true;
     }
 
+    /**
+     * INT3/INTO (type 6) and INT1 (type 5) through the exception bitmap (SDM 25.2): the exit saves the
+     * instruction's RIP and length (27.2.5); INT n is not an exception and never exits.
+     */
+    boolean softwareException(int vector, boolean privileged, long rip, int length) {
+        if ((vmcs().get32(EXCEPTION_BITMAP) >>> vector & 1) == 0) {
+            return false;
+        }
+        s.rip = rip;
+        int info = InterruptionInformation.encode(vector, privileged
+                ? InterruptionInformation.TYPE_PRIVILEGED_SOFTWARE_EXCEPTION
+                : InterruptionInformation.TYPE_SOFTWARE_EXCEPTION, false, false);
+        vmx.exit.interruption(info, 0).instruction(length, 0).exit(ExitReason.EXCEPTION_OR_NMI.number, 0, false);
+        return true;
+    }
+
     /** External interrupts with "external-interrupt exiting" (25.2), acknowledged on exit if asked. */
     boolean externalInterrupt() {
         if ((pin() & PinBasedControls.EXTERNAL_INTERRUPT_EXITING) == 0 || cpu.interruptShadow()

@@ -166,6 +166,11 @@ public final class Vmx implements VmxPort {
     }
 
     @Override
+    public boolean softwareException(int vector, boolean privileged, long rip, int instructionLength) {
+        return nonRootExits.softwareException(vector, privileged, rip, instructionLength);
+    }
+
+    @Override
     public boolean externalInterrupt() {
         return nonRootExits.externalInterrupt();
     }

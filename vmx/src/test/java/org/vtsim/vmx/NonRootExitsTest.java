@@ -337,4 +337,15 @@ class NonRootExitsTest {
         assertHostLoaded(m);
         assertFalse(m.vmx.currentVmcs().launched());
     }
+    @Test
+    void int3ThroughTheExceptionBitmapIsASoftwareException() {
+        VmxMachine m = launched("90 cc"); // nop; int3
+        m.w(EXCEPTION_BITMAP, 1 << 3);
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmlaunch());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(10), m.cpu.stopDetail());
+        assertEquals(ExitReason.EXCEPTION_OR_NMI.number, m.r(EXIT_REASON));
+        assertEquals(0x80000603L, m.r(VM_EXIT_INTERRUPTION_INFORMATION)); // valid, software exception, #BP
+        assertEquals(1, m.r(VM_EXIT_INSTRUCTION_LENGTH));
+        assertEquals(VmxMachine.GUEST_CODE + 1, m.r(GUEST_RIP));
+    }
 }
