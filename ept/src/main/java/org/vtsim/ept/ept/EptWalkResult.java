@@ -37,6 +37,8 @@ public final class EptWalkResult {
     long faultEntry;
     EptMisconfigReason misconfigReason;
     int qualificationAccess;
+    int pscHitLevel;
+    boolean cached;
 
     void reset(long gpa, int access) {
         this.gpa = gpa;
@@ -54,7 +56,38 @@ public final class EptWalkResult {
         faultEntry = 0;
         misconfigReason = null;
         qualificationAccess = 0;
+        pscHitLevel = 0;
+        cached = false;
         refCount = 0;
+    }
+
+    /**
+     * Makes this the result of a translation served by a cached guest-physical mapping (SDM Vol. 3C
+     * 28.4.1): no memory reference. For a caller's TLB of guest-physical mappings.
+     */
+    public void setCachedTranslation(long gpa, int access, long pageFrame, int pageShift, int permissions,
+            int memoryType, boolean ignorePat, boolean dirty) {
+        reset(gpa, access);
+        cached = true;
+        outcome = Outcome.TRANSLATED;
+        this.pageFrame = pageFrame;
+        this.pageShift = pageShift;
+        this.hpa = pageFrame | (gpa & ((1L << pageShift) - 1));
+        this.leafLevel = (pageShift - 12) / 9 + 1;
+        this.permissions = permissions;
+        this.memoryType = memoryType;
+        this.ignorePat = ignorePat;
+        this.dirty = dirty;
+    }
+
+    /** Whether the translation came from a cached guest-physical mapping ({@link #setCachedTranslation}). */
+    public boolean cached() {
+        return cached;
+    }
+
+    /** Level of the guest-physical paging-structure-cache entry the walk started below (2..5), or 0. */
+    public int pscHitLevel() {
+        return pscHitLevel;
     }
 
     void addReference(long address, int level, long value, boolean write) {

@@ -33,6 +33,9 @@ import org.vtsim.ept.PhysicalMemory;
 public final class EptWalker {
     private final PhysicalMemory memory;
     private final long memorySize;
+    // Per-level state of the current walk, for the paging-structure-cache fills after a successful walk.
+    private final long[] tableBelow = new long[6];
+    private final int[] permsAt = new int[6];
 
     public EptWalker(PhysicalMemory memory) {
         this.memory = memory;
@@ -49,12 +52,29 @@ public final class EptWalker {
      * {@code out}.
      */
     public boolean walk(EptContext ctx, long gpa, int access, EptWalkResult out) {
+        return walk(ctx, gpa, access, out, null);
+    }
+
+    /**
+     * As {@link #walk(EptContext, long, int, EptWalkResult)}, starting below the deepest entry {@code psc}
+     * holds for {@code gpa} (SDM Vol. 3C 28.4.2: a walk may use guest-physical paging-structure-cache
+     * entries) and recording the non-leaf entries of a successful walk there. {@code psc} may be null.
+     */
+    public boolean walk(EptContext ctx, long gpa, int access, EptWalkResult out, EptPagingStructureCache psc) {
         out.reset(gpa, access);
         boolean write = (access & EptAccess.WRITE) != 0
                 || ((access & EptAccess.PAGING_STRUCTURE) != 0 && ctx.accessedDirty);
         int level = ctx.levels;
         long table = ctx.root;
         int perms = PERM_ALL;
+        int cached = psc == null ? 0 : psc.lookup(ctx, gpa);
+        if (cached != 0) {
+            out.pscHitLevel = cached;
+            level = cached - 1;
+            table = psc.hitTable();
+            perms = psc.hitPermissions();
+        }
+        int start = level;
         for (;;) {
             long address = table + (((gpa >>> shift(level)) & 0x1ff) << 3);
             long entry = read(address);
@@ -80,6 +100,8 @@ public final class EptWalker {
                     out.addReference(address, level, entry, true);
                 }
                 table = entry & ctx.addressMask;
+                tableBelow[level] = table;
+                permsAt[level] = perms;
                 level--;
                 continue;
             }
@@ -104,6 +126,11 @@ public final class EptWalker {
             out.memoryType = (int) (entry >>> MEMORY_TYPE_SHIFT) & 7;
             out.ignorePat = (entry & IPAT) != 0;
             out.dirty = ctx.accessedDirty && (entry & D) != 0;
+            if (psc != null) {
+                for (int l = start; l > level; l--) {
+                    psc.fill(ctx, gpa, l, tableBelow[l], permsAt[l]);
+                }
+            }
             return true;
         }
     }

@@ -419,4 +419,31 @@ public final class Mmu {
     public int[] occupancy() {
         return new int[] {itlb.validEntries(), dtlb.validEntries(), stlb.validEntries(), psc.validEntries()};
     }
+
+    // ---------------------------------------------------------------- shared with NestedMmu
+
+    /** The TLBs, for a {@link NestedMmu} that keeps its combined mappings in the same structures. */
+    Tlb itlb() {
+        return itlb;
+    }
+
+    Tlb dtlb() {
+        return dtlb;
+    }
+
+    Tlb stlb() {
+        return stlb;
+    }
+
+    MmuConfig config() {
+        return config;
+    }
+
+    /**
+     * Invalidates every cached translation of the current context tag, globals included: what a VM entry
+     * or exit without VPID does to the linear mappings of VPID 0000H (SDM Vol. 3C 28.4.3.1).
+     */
+    void invalidateCurrentTag() {
+        flushContextTag();
+    }
 }

@@ -57,6 +57,9 @@ public final class NestedWalkResult {
     boolean violationLinearValid;
     boolean advancedInfo;
     EptMisconfigReason misconfigReason;
+    // caches used (NestedWalker's cached walk)
+    int guestPscHitLevel;
+    int gpaCacheHits;
 
     void reset(long la, int access) {
         linear = la;
@@ -84,6 +87,8 @@ public final class NestedWalkResult {
         violationLinearValid = false;
         advancedInfo = false;
         misconfigReason = null;
+        guestPscHitLevel = 0;
+        gpaCacheHits = 0;
         refCount = 0;
     }
 
@@ -208,6 +213,32 @@ public final class NestedWalkResult {
             throw new IllegalStateException("no EPT misconfiguration: " + outcome);
         }
         return new EptMisconfig(faultGpa, faultEptLevel, faultEptEntry, misconfigReason);
+    }
+
+    /** Level of the combined paging-structure-cache entry the guest walk started below (2..5), or 0. */
+    public int guestPscHitLevel() {
+        return guestPscHitLevel;
+    }
+
+    /** Guest-physical translations of this walk served by cached guest-physical mappings (no EPT walk). */
+    public int gpaCacheHits() {
+        return gpaCacheHits;
+    }
+
+    /** References in the EPT dimension (reads and A/D writes). */
+    public int eptReferenceCount() {
+        int n = 0;
+        for (int i = 0; i < refCount; i++) {
+            if (refEpt[i]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** References in the guest dimension (reads and A/D writes). */
+    public int guestReferenceCount() {
+        return refCount - eptReferenceCount();
     }
 
     public int referenceCount() {

@@ -11,6 +11,7 @@ import org.vtsim.ept.paging.AccessRights;
 import org.vtsim.ept.paging.PageFaultErrorCode;
 import org.vtsim.ept.paging.PagingContext;
 import org.vtsim.ept.paging.PagingFormat;
+import org.vtsim.ept.paging.PagingStructureCache;
 
 /**
  * The two-dimensional walk of SDM Vol. 3C 28.3.1 ("Guest-physical addresses" and the translation of
@@ -44,6 +45,12 @@ public final class NestedWalker {
     private final long memorySize;
     private final EptWalker ept;
     private final EptWalkResult eptOut = new EptWalkResult();
+    // Per-level state of the current guest walk, for the guest paging-structure-cache fills.
+    private final long[] tableBelow = new long[6];
+    private final int[] rightsAt = new int[6];
+    // The caches of the current walk (null: uncached).
+    private PagingStructureCache guestPsc;
+    private GuestPhysicalTranslator gpaCache;
 
     public NestedWalker(PhysicalMemory hostMemory) {
         this.memory = hostMemory;
@@ -62,6 +69,21 @@ public final class NestedWalker {
      * EPT violation or EPT misconfiguration. Every reference is in {@code out}.
      */
     public boolean walk(PagingContext guest, EptContext eptCtx, long la, int access, NestedWalkResult out) {
+        return walk(guest, eptCtx, la, access, out, null, null);
+    }
+
+    /**
+     * As {@link #walk(PagingContext, EptContext, long, int, NestedWalkResult)} with the caches of SDM Vol.
+     * 3C 28.4: the guest walk may start below an entry of {@code guestPsc} (combined paging-structure-cache
+     * entries: linear-address prefix to the guest-physical address of a guest table, with the guest rights
+     * down to it), and a successful 2-D walk records the guest non-leaf entries it used there; every
+     * guest-physical address is translated by {@code gpa} (cached guest-physical mappings, EPT walks with
+     * EPT paging-structure caches). Either may be null (uncached in that dimension).
+     */
+    public boolean walk(PagingContext guest, EptContext eptCtx, long la, int access, NestedWalkResult out,
+            PagingStructureCache guestPsc, GuestPhysicalTranslator gpa) {
+        this.guestPsc = guestPsc;
+        this.gpaCache = gpa;
         out.reset(la, access);
         out.advancedInfo = eptCtx.caps.advancedExitInfo();
         PagingFormat f = guest.format;
@@ -77,7 +99,13 @@ public final class NestedWalker {
         int level;
         long table;
         int rights = AccessRights.WRITABLE | AccessRights.USER;
-        if (f.topFromRegisters()) {
+        int cachedLevel = guestPsc == null ? 0 : guestPsc.lookup(guest, la);
+        if (cachedLevel != 0) {
+            out.guestPscHitLevel = cachedLevel;
+            level = cachedLevel - 1;
+            table = guestPsc.hitTable();
+            rights = guestPsc.hitRights();
+        } else if (f.topFromRegisters()) {
             long pdpte = guest.pdpte((int) (la >>> 30) & 3);
             if (!f.present(pdpte)) {
                 return pageFault(out, guest.faultBits(access));
@@ -88,6 +116,7 @@ public final class NestedWalker {
             level = f.topLevel();
             table = f.rootTable(guest);
         }
+        int start = level;
         int bytes = f.entryBytes();
         long aBit = f.accessedBit();
         for (;;) {
@@ -119,6 +148,8 @@ public final class NestedWalker {
                     out.addReference(false, hpaEntry, gpaEntry, level, entry, true);
                 }
                 table = f.nextTable(entry, guest);
+                tableBelow[level] = table;
+                rightsAt[level] = rights;
                 level--;
                 continue;
             }
@@ -142,13 +173,27 @@ public final class NestedWalker {
             out.guestDirty = (updated & f.dirtyBit()) != 0;
             out.guestPat = f.memoryType(entry, level);
             out.guestLeafLevel = level;
-            return translateFinal(eptCtx, out.gpa, access, (rights & AccessRights.USER) != 0, out);
+            if (!translateFinal(eptCtx, out.gpa, access, (rights & AccessRights.USER) != 0, out)) {
+                return false;
+            }
+            if (guestPsc != null) {
+                // SDM 28.4.2: combined paging-structure-cache entries come from present guest entries
+                // without reserved bits; as in the native MMU, only a successful translation fills them.
+                for (int l = start; l > level; l--) {
+                    guestPsc.fill(guest, la, l, tableBelow[l], rightsAt[l]);
+                }
+            }
+            return true;
         }
     }
 
     /** EPT translation of a guest paging-structure entry's address (SDM 28.3.3: before the entry is read). */
     private boolean translateEntry(EptContext eptCtx, long gpaEntry, NestedWalkResult out) {
-        boolean ok = ept.walk(eptCtx, gpaEntry, EptAccess.PAGING_STRUCTURE, eptOut);
+        boolean ok = gpaCache != null ? gpaCache.translate(eptCtx, gpaEntry, EptAccess.PAGING_STRUCTURE, eptOut)
+                : ept.walk(eptCtx, gpaEntry, EptAccess.PAGING_STRUCTURE, eptOut);
+        if (eptOut.cached()) {
+            out.gpaCacheHits++;
+        }
         copyEptReferences(gpaEntry, out);
         if (!ok) {
             eptFault(out, gpaEntry, false);
@@ -157,7 +202,12 @@ public final class NestedWalker {
     }
 
     private boolean translateFinal(EptContext eptCtx, long gpa, int access, boolean userLinear, NestedWalkResult out) {
-        boolean ok = ept.walk(eptCtx, gpa, EptAccess.ofFinal(access, userLinear), eptOut);
+        int eptAccess = EptAccess.ofFinal(access, userLinear);
+        boolean ok = gpaCache != null ? gpaCache.translate(eptCtx, gpa, eptAccess, eptOut)
+                : ept.walk(eptCtx, gpa, eptAccess, eptOut);
+        if (eptOut.cached()) {
+            out.gpaCacheHits++;
+        }
         copyEptReferences(gpa, out);
         if (!ok) {
             eptFault(out, gpa, true);

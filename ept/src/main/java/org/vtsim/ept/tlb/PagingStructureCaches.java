@@ -141,6 +141,17 @@ public final class PagingStructureCaches implements PagingStructureCache {
         }
     }
 
+    /** Entries of context tag {@code t} and PCID {@code p} (all PCIDs if negative), whatever the current tag. */
+    public void invalidateTag(long t, int p) {
+        for (int l = 2; l <= 5; l++) {
+            for (int i = 0; i < key[l].length; i++) {
+                if (ctxTag[l][i] == t && (p < 0 || pcid[l][i] == p)) {
+                    key[l][i] = INVALID;
+                }
+            }
+        }
+    }
+
     public void invalidateAll() {
         for (int l = 2; l <= 5; l++) {
             Arrays.fill(key[l], INVALID);

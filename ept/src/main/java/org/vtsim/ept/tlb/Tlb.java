@@ -159,6 +159,7 @@ public final class Tlb {
         }
     }
 
+    /** Entries for {@code la}'s page of {@code pcid} (every PCID if negative) in {@code tag}; globals if asked. */
     public void invalidateAddress(long la, int pcid, long tag, boolean includeGlobal) {
         forgetAll();
         for (TlbArray a : arrays) {

@@ -155,7 +155,7 @@ final class TlbArray {
 
     /**
      * INVLPG / page-fault / INVPCID type 0 invalidation: entries for {@code la}'s page (every
-     * fragment) of {@code pcid}, and global ones if {@code includeGlobal}.
+     * fragment) of {@code pcid} (every PCID if negative), and global ones if {@code includeGlobal}.
      */
     void invalidateAddress(long la, int pcid, long tag, boolean includeGlobal) {
         if (fragments == 0) {
@@ -185,7 +185,8 @@ final class TlbArray {
         if (ctxTag[i] != tag) {
             return false;
         }
-        return (pcidG[i] & GLOBAL) != 0 ? includeGlobal : pcidG[i] == pcid;
+        // pcid < 0: every PCID (INVVPID individual-address, SDM Vol. 3C 28.4.3.1).
+        return (pcidG[i] & GLOBAL) != 0 ? includeGlobal : pcid < 0 || pcidG[i] == pcid;
     }
 
     /** Drops entries of {@code tag}: of one PCID (or all PCIDs if pcid < 0), keeping globals if asked. */
