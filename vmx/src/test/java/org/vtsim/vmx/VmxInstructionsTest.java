@@ -219,4 +219,18 @@ class VmxInstructionsTest {
         assertEquals(StopReason.SHUTDOWN, cpu.run(5));
         assertTrue(cpu.stopDetail().contains("#UD"), cpu.stopDetail());
     }
+    @Test
+    void crFixedBitsHoldInVmxOperation() {
+        // mov rax,cr4; btr rax,13; mov cr4,rax: clearing CR4.VMXE in VMX operation is #GP(0) (SDM 23.8);
+        // outside VMX operation it is allowed.
+        String code = "0f20e0 480fbaf00d 0f22e0";
+        VmxMachine outside = new VmxMachine(code);
+        assertEquals(StopReason.INSTRUCTION_LIMIT, outside.cpu.run(3), outside.cpu.stopDetail());
+        assertEquals(0, outside.s.cr4 & CpuState.CR4_VMXE);
+        VmxMachine inside = new VmxMachine(code);
+        inside.vmx.vmxon(VmxMachine.VMXON_REGION);
+        assertEquals(StopReason.SHUTDOWN, inside.cpu.run(3)); // #GP with no IDT: triple fault
+        assertTrue(inside.cpu.stopDetail().contains("#GP(0x0)"), inside.cpu.stopDetail());
+        assertEquals(CpuState.CR4_VMXE, inside.s.cr4 & CpuState.CR4_VMXE);
+    }
 }

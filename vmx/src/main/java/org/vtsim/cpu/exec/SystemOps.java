@@ -359,6 +359,9 @@ final class SystemOps {
                 }
                 x.counters.cycles += serializingCost;
                 long v = x.system.readMsr((int) x.gpr[1]); // the MSR index is ECX (SDM Vol. 2B RDMSR)
+                if (x.nonRoot && (int) x.gpr[1] == 0x10) {
+                    v = x.vmx.tsc(v); // IA32_TIME_STAMP_COUNTER reads with TSC offsetting too (SDM 25.3)
+                }
                 x.setReg(0, 4, v);
                 x.setReg(2, 4, v >>> 32);
             }
