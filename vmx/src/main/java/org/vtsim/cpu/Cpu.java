@@ -572,14 +572,22 @@ public final class Cpu implements LinearMemory, EventSink {
 
     /** HLT: advance time to the next device event until an interrupt can be taken. */
     private StopReason idle() {
-        if ((state.systemFlags() & CpuState.IF) == 0) {
-            stopDetail = "HLT with interrupts disabled";
-            return StopReason.HALTED;
+        // In VMX non-root operation an interrupt can end HLT through a VM exit even with IF = 0
+        // ("external-interrupt exiting"), and the VMX-preemption timer can (SDM 25.2, 25.5.1).
+        boolean nonRoot = interpreter.nonRoot;
+        if ((state.systemFlags() & CpuState.IF) == 0 && !(nonRoot && vmx.interruptsExit())) {
+            if (!nonRoot || vmx.nextExitCycle() == Long.MAX_VALUE) {
+                stopDetail = "HLT with interrupts disabled";
+                return StopReason.HALTED;
+            }
         }
         if (platform.interruptPending()) {
             return null;
         }
         long next = platform.nextEventCycle();
+        if (nonRoot) {
+            next = Math.min(next, vmx.nextExitCycle());
+        }
         if (next == Long.MAX_VALUE) {
             stopDetail = "HLT with no timer armed and no interrupt pending";
             return StopReason.HALTED;

@@ -80,6 +80,16 @@ public final class NoVmx implements VmxPort {
     }
 
     @Override
+    public boolean interruptsExit() {
+        return false;
+    }
+
+    @Override
+    public long nextExitCycle() {
+        return Long.MAX_VALUE;
+    }
+
+    @Override
     public boolean tripleFault() {
         return false;
     }

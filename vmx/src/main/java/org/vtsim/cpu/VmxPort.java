@@ -83,6 +83,15 @@ public interface VmxPort {
      */
     boolean boundary();
 
+    /** VMX non-root operation only: whether external interrupts cause VM exits (they wake HLT even with IF = 0). */
+    boolean interruptsExit();
+
+    /**
+     * VMX non-root operation only: the cycle by which a timed VM exit (the VMX-preemption timer) is due,
+     * or {@code Long.MAX_VALUE}; a halted CPU idles no longer than that.
+     */
+    long nextExitCycle();
+
     /** VMX non-root operation only: a triple fault, which exits (reason 2) instead of shutdown (SDM 25.2). */
     boolean tripleFault();
 

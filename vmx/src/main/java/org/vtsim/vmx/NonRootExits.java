@@ -96,6 +96,19 @@ final class NonRootExits {
         return Math.max(0, timerStartValue - elapsed);
     }
 
+    boolean interruptsExit() {
+        return (pin() & PinBasedControls.EXTERNAL_INTERRUPT_EXITING) != 0;
+    }
+
+    /** When the VMX-preemption timer reaches 0, in cycles (the TSC runs at the cycle rate). */
+    long nextExitCycle() {
+        if ((pin() & PinBasedControls.ACTIVATE_VMX_PREEMPTION_TIMER) == 0) {
+            return Long.MAX_VALUE;
+        }
+        int rate = (int) (vmx.caps.misc & 0x1f);
+        return cpu.cycles() + (preemptionTimerValue() << rate) + (1L << rate);
+    }
+
     // ---- taking an exit ----
 
     /**

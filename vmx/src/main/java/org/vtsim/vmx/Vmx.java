@@ -181,6 +181,16 @@ public final class Vmx implements VmxPort {
     }
 
     @Override
+    public boolean interruptsExit() {
+        return nonRootExits.interruptsExit();
+    }
+
+    @Override
+    public long nextExitCycle() {
+        return nonRootExits.nextExitCycle();
+    }
+
+    @Override
     public boolean tripleFault() {
         exit.exit(ExitReason.TRIPLE_FAULT.number, 0, false);
         return true;

@@ -348,4 +348,17 @@ class NonRootExitsTest {
         assertEquals(1, m.r(VM_EXIT_INSTRUCTION_LENGTH));
         assertEquals(VmxMachine.GUEST_CODE + 1, m.r(GUEST_RIP));
     }
+    @Test
+    void preemptionTimerWakesAHaltedGuest() {
+        VmxMachine m = launched("f4"); // hlt (no HLT exiting, IF = 0)
+        m.setControl(PIN_BASED_VM_EXECUTION_CONTROLS, PinBasedControls.ACTIVATE_VMX_PREEMPTION_TIMER);
+        m.w(VMX_PREEMPTION_TIMER_VALUE, 1000);
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmlaunch());
+        long start = m.cpu.cycles();
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(100), m.cpu.stopDetail());
+        assertEquals(ExitReason.VMX_PREEMPTION_TIMER_EXPIRED.number, m.r(EXIT_REASON));
+        assertEquals(1, m.r(GUEST_ACTIVITY_STATE)); // saved as HLT
+        assertEquals(VmxMachine.GUEST_CODE + 1, m.r(GUEST_RIP));
+        assertTrue(m.cpu.cycles() - start >= 1000 << 5, "idled until the timer expired");
+    }
 }
