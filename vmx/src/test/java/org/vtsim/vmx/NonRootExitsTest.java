@@ -361,4 +361,50 @@ class NonRootExitsTest {
         assertEquals(VmxMachine.GUEST_CODE + 1, m.r(GUEST_RIP));
         assertTrue(m.cpu.cycles() - start >= 1000 << 5, "idled until the timer expired");
     }
+    /** An interrupt gate for {@code vector} in the guest IDT (0x7000) to {@code handler}, CS = 8 (GDT[1]). */
+    private static void gate(VmxMachine m, int vector, long handler) {
+        var mem = m.cpu.memory();
+        mem.write64(0x6008, 0x00af9b000000ffffL); // GDT[1]: 64-bit code, DPL 0
+        long g = 0x7000 + 16L * vector;
+        mem.write64(g, (handler & 0xffff) | 0x08L << 16 | 0x8eL << 40 | ((handler >>> 16) & 0xffff) << 48);
+        mem.write64(g + 8, handler >>> 32);
+    }
+
+    @Test
+    void eventInjectionDeliversThroughTheGuestIdt() {
+        long handler = VmxMachine.GUEST_CODE + 0x100;
+        VmxMachine m = launched("90 90");
+        m.write(handler, "0fa2"); // the handler: cpuid (exits)
+        gate(m, 0x20, handler);
+        gate(m, 13, handler);
+        // External interrupt 0x20 (needs RFLAGS.IF = 1, SDM 26.3.1.5): the frame's RIP is the guest RIP.
+        m.w(GUEST_RFLAGS, 2 | CpuState.IF);
+        m.w(VM_ENTRY_INTERRUPTION_INFORMATION, 0x80000020L);
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmlaunch());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(10), m.cpu.stopDetail());
+        assertEquals(ExitReason.CPUID.number, m.r(EXIT_REASON));
+        assertEquals(handler, m.r(GUEST_RIP));
+        assertEquals(VmxMachine.GUEST_STACK - 40, m.r(GUEST_RSP));
+        assertEquals(VmxMachine.GUEST_CODE, m.cpu.memory().read64(VmxMachine.GUEST_STACK - 40));
+        assertEquals(0, m.r(VM_ENTRY_INTERRUPTION_INFORMATION) >>> 31); // cleared by the exit (27.2)
+
+        // #GP with error code 0x18: pushed below the frame.
+        m.w(GUEST_RIP, VmxMachine.GUEST_CODE);
+        m.w(GUEST_RSP, VmxMachine.GUEST_STACK);
+        m.w(VM_ENTRY_INTERRUPTION_INFORMATION, 0x80000b0dL);
+        m.w(VM_ENTRY_EXCEPTION_ERROR_CODE, 0x18);
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmresume());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(10));
+        assertEquals(VmxMachine.GUEST_STACK - 48, m.r(GUEST_RSP));
+        assertEquals(0x18, m.cpu.memory().read64(VmxMachine.GUEST_STACK - 48));
+
+        // Software interrupt INT 0x20 of length 2: the return address follows the instruction.
+        m.w(GUEST_RIP, VmxMachine.GUEST_CODE);
+        m.w(GUEST_RSP, VmxMachine.GUEST_STACK);
+        m.w(VM_ENTRY_INTERRUPTION_INFORMATION, 0x80000420L);
+        m.w(VM_ENTRY_INSTRUCTION_LENGTH, 2);
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmresume());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(10));
+        assertEquals(VmxMachine.GUEST_CODE + 2, m.cpu.memory().read64(VmxMachine.GUEST_STACK - 40));
+    }
 }
