@@ -16,8 +16,9 @@ final class GuestsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        for (String name : Guests.NAMES) {
-            out.printf("%-10s %s%n", name, Guests.defaultArgs(name));
+        for (String name : Guests.allNames()) {
+            out.printf("%-10s %-28s%s%n", name, Guests.defaultArgs(name),
+                    Guests.needsVmx(name) ? "  (a hypervisor: runs with --vmx)" : "");
         }
         out.flush();
         return ExitStatus.OK;

@@ -53,6 +53,12 @@ final class RunCommand implements Callable<Integer> {
                     + "monitor. Default: ${DEFAULT-VALUE}.")
     String mode;
 
+    @Option(names = "--vmx", negatable = true,
+            description = "Give the CPU VMX (VT-x) so the guest itself can be a hypervisor: CPUID.1:ECX.VMX, "
+                    + "CR4.VMXE, the capability MSRs and the VMX instructions. On by default for the bundled "
+                    + "VMX guests (vtsim guests), off otherwise: a native run is the baseline.")
+    Boolean vmx;
+
     @Option(names = "--append", paramLabel = "ARGS",
             description = "Kernel command line. Default for a bundled guest: its default arguments.")
     String append;
@@ -129,8 +135,9 @@ final class RunCommand implements Callable<Integer> {
             }
         } else {
             throw new UsageProblem(image + ": no such file, and no bundled guest of that name (bundled: "
-                    + String.join(", ", Guests.NAMES) + ")");
+                    + String.join(", ", Guests.allNames()) + ")");
         }
+        boolean withVmx = vmx != null ? vmx : Guests.needsVmx(image) && !Files.isRegularFile(file);
         List<BootModule> modules = new ArrayList<>();
         for (String spec : initrds) {
             String f = spec.strip().split("\\s+", 2)[0];
@@ -148,7 +155,7 @@ final class RunCommand implements Callable<Integer> {
         };
         MachineConfig config = MachineConfig.defaults(serial)
                 .withRam(ram).withCosts(costs).withAppend(args == null ? "" : args)
-                .withMaxInstructions(maxInstructions).withModules(modules);
+                .withMaxInstructions(maxInstructions).withModules(modules).withVmx(withVmx);
         Machine machine;
         try {
             machine = Machine.boot(config, name, bytes);
