@@ -26,6 +26,7 @@ import org.vtsim.ept.ept.EptCapabilities;
 import org.vtsim.ept.ept.EptContext;
 import org.vtsim.ept.ept.EptMemoryType;
 import org.vtsim.ept.mmu.MmuConfig;
+import org.vtsim.ept.mmu.NestedMmu;
 import org.vtsim.ept.nested.NestedWalkResult;
 import org.vtsim.ept.nested.NestedWalker;
 import org.vtsim.ept.paging.Access;
@@ -42,8 +43,16 @@ import org.vtsim.ept.tlb.Tlb;
  *   <li>{@code combinedTlbHit}: a lookup of a combined mapping (guest-linear → host-physical, SDM
  *       Vol. 3C 28.4.1) in a Skylake-geometry DTLB tagged with a PCID and a context tag standing for
  *       VPID/EPTP — the existing {@link Tlb}, filled from the walks' results.</li>
+ *   <li>{@code nestedMmuCombinedHit}: the same, through the {@link NestedMmu} facade the CPU uses (32 pages
+ *       cycled: L1 DTLB hits, VPID 1, counters kept);</li>
+ *   <li>{@code nestedMmuWarmWalk}: {@link NestedMmu#translate} cycling all 8192 pages, so every access misses
+ *       the DTLB and the STLB (and the guest-physical-mapping TLB, DTLB-sized), and the 2-D walk starts from
+ *       the combined PDE cache (1 guest read) and translates the guest page table and the data page below
+ *       cached EPT PDEs (1 EPT read each; the page table's guest-physical mapping hits after the first of
+ *       its 512 pages): 2-3 references, the common TLB-miss cost with warm paging-structure caches.</li>
  * </ul>
- * Setup checks that every walk translates with 24 reads and that every lookup hits.
+ * Setup checks that every walk translates with 24 reads, that every lookup hits, and the outcomes and
+ * reference counts of the facade benchmarks.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar NestedWalk}.
  */
@@ -75,6 +84,10 @@ public class NestedWalkBenchmark {
     private final long[] hitAddresses = new long[32];
     private int iw;
     private int ih;
+    private NestedMmu nestedHit;
+    private NestedMmu nestedWalk;
+    private int inh;
+    private int inw;
 
     @Setup
     public void setup() {
@@ -121,6 +134,46 @@ public class NestedWalkBenchmark {
                 throw new IllegalStateException("combined mapping not cached for " + Long.toHexString(la));
             }
         }
+        nestedHit = new NestedMmu(host, MmuConfig.skylake());
+        nestedHit.vmEntry(guest.cr0, guest.cr3, guest.cr4, guest.efer, null, ept, true, 1);
+        for (int round = 0; round < 2; round++) {
+            for (long la : hitAddresses) {
+                nestedHit.translate(la, Access.READ);
+            }
+        }
+        for (long la : hitAddresses) {
+            nestedHit.translate(la, Access.READ);
+            if (nestedHit.lastOutcome() != NestedMmu.L1_HIT) {
+                throw new IllegalStateException("facade: no L1 hit for " + Long.toHexString(la));
+            }
+        }
+        nestedWalk = new NestedMmu(host, MmuConfig.skylake());
+        nestedWalk.vmEntry(guest.cr0, guest.cr3, guest.cr4, guest.efer, null, ept, true, 1);
+        for (int round = 0; round < 2; round++) {
+            for (long la : addresses) {
+                nestedWalk.translate(la, Access.READ);
+            }
+        }
+        for (int k = 0; k < 64; k++) {
+            nestedWalk.translate(addresses[k], Access.READ);
+            if (nestedWalk.lastOutcome() != NestedMmu.WALK || nestedWalk.lastGuestReferences() != 1
+                    || nestedWalk.lastEptReferences() < 1 || nestedWalk.lastEptReferences() > 2) {
+                throw new IllegalStateException("facade: expected a walk of 1 guest and 1-2 EPT reads: "
+                        + nestedWalk.lastWalk());
+            }
+        }
+    }
+
+    @Benchmark
+    public long nestedMmuCombinedHit() {
+        int i = inh = (inh + 1) & (hitAddresses.length - 1);
+        return nestedHit.translate(hitAddresses[i], Access.READ);
+    }
+
+    @Benchmark
+    public long nestedMmuWarmWalk() {
+        int i = inw = (inw + 1) & (PAGES - 1);
+        return nestedWalk.translate(addresses[i], Access.READ);
     }
 
     @Benchmark
