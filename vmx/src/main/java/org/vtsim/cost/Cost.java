@@ -31,11 +31,21 @@ public enum Cost {
     TLB_L1_HIT(0, "Intel Optimization Reference Manual: an L1 DTLB hit adds no latency to the load"),
     /** Extra latency of a miss in L1 TLB that hits the second-level (unified) TLB. */
     TLB_L2_HIT(9, "Intel Optimization Reference Manual, Skylake: STLB hit ~9 cycles extra"),
-    /** One memory reference made by a page walk (paging-structure entry read). */
+    /**
+     * One memory reference made by a page walk (a paging-structure entry read or A/D write): native
+     * walks, and both dimensions of a 2-D walk under EPT (guest entries and EPT entries alike).
+     */
     WALK_REFERENCE(20, "Bhargava et al., ASPLOS 2008, and Intel Optimization Reference Manual: page-walk "
             + "references mostly hit L2/L3 (12-40 cycles); 20 is the middle"),
-    /** A page-walk reference satisfied by a paging-structure cache instead of memory. */
+    /** A walk shortened by a paging-structure cache (native, combined or EPT; SDM Vol. 3A 4.10.3, 3C 28.4.2). */
     PSC_HIT(1, "Intel SDM Vol. 3A 4.10.3: paging-structure caches skip the reference; ~1 cycle lookup"),
+    /**
+     * A guest-physical address of a 2-D walk (a guest paging-structure entry's, or the final one)
+     * translated by a cached guest-physical mapping instead of an EPT walk (SDM Vol. 3C 28.4.2).
+     */
+    GPA_TLB_HIT(1, "Nominal, as PSC_HIT: Intel publishes no latency for guest-physical mappings; Bhargava et al., "
+            + "ASPLOS 2008, model the equivalent nested TLB as a lookup inside the 2-D walk that replaces the "
+            + "nested walk's references"),
     /** Serialising instructions: MOV to CR, LGDT/LIDT, WRMSR, CPUID and the like. */
     SERIALIZING(30, "Agner Fog, Instruction tables (Skylake): MOV CR / WRMSR / LGDT 20-100+ cycles; CPUID "
             + "~100-200; 30 for the common case"),

@@ -26,6 +26,9 @@ public final class MmuTranslation implements AddressTranslation, PagingEvents {
     private final long walkReference;
     private final long pscHit;
     private long pending;
+    /** The EPT translation that shares this MMU's TLBs, once a VM entry with EPT made one (its counters join ours). */
+    private org.vtsim.ept.mmu.NestedMmu nested;
+    private java.util.function.LongSupplier nestedPdpteLoads = () -> 0;
 
     public MmuTranslation(Mmu mmu, CpuState state, CostProfile costs) {
         this.mmu = mmu;
@@ -39,6 +42,15 @@ public final class MmuTranslation implements AddressTranslation, PagingEvents {
 
     public Mmu mmu() {
         return mmu;
+    }
+
+    /**
+     * Reports {@code nestedMmu}'s counters (and {@code pdpteLoads}) with this MMU's in {@link #counters()}:
+     * the guest's combined mappings live in this MMU's TLB arrays, so one summary shows both.
+     */
+    public void attachNested(org.vtsim.ept.mmu.NestedMmu nestedMmu, java.util.function.LongSupplier pdpteLoads) {
+        this.nested = nestedMmu;
+        this.nestedPdpteLoads = pdpteLoads;
     }
 
     @Override
@@ -79,9 +91,18 @@ public final class MmuTranslation implements AddressTranslation, PagingEvents {
         return c;
     }
 
+    /**
+     * Every translation of the current context (the MMU's context tag: VPID 0000H's linear mappings), global
+     * ones too if asked. Entries other tags own in the shared TLB arrays (a VMX guest's combined mappings
+     * under another VPID or EPTP) stay: they are not this context's (SDM Vol. 3C 28.4.3.1).
+     */
     @Override
     public void flushAll(boolean includeGlobal) {
-        mmu.flushAll();
+        if (nested == null) {
+            mmu.flushAll(); // only this context has entries: the same thing, counted once
+        } else {
+            mmu.invpcid(includeGlobal ? 2 : 3, 0, 0);
+        }
     }
 
     @Override
@@ -145,6 +166,9 @@ public final class MmuTranslation implements AddressTranslation, PagingEvents {
         m.put("psc.hits", c.pscHitsTotal());
         m.put("page.faults", c.pageFaults);
         m.put("invalidations", c.invalidations);
+        if (nested != null) {
+            NestedTranslationCounters.put(m, nested.counters(), nestedPdpteLoads.getAsLong());
+        }
         return m;
     }
 }

@@ -8,6 +8,7 @@ import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.Segment;
 import org.vtsim.cpu.UnsupportedFeature;
+import org.vtsim.cpu.VmExitSignal;
 import org.vtsim.cpu.system.Event;
 import org.vtsim.vmx.controls.VmEntryControls;
 import org.vtsim.vmx.entry.EntryCheckFailure;
@@ -128,10 +129,9 @@ final class VmEntry {
             throw new UnsupportedFeature("pending debug exceptions (guest-state field)");
         }
 
-        // 26.3.2.4: the paging state changed (PAE PDPTEs are read from CR3 with EPT off); no VPID,
-        // so every cached translation goes (28.3.3.3).
-        cpu.controlRegistersLoaded();
-        cpu.flushTranslations();
+        // 26.3.2.4: the paging state changed (PAE PDPTEs from the VMCS with EPT, from CR3 without); the
+        // translation follows: EPT and VPID tags and what entry invalidates (28.4.3.1).
+        vmx.translation.vmEntry(v);
 
         // 26.3.2.5 / 26.6.1: interruptibility and activity state.
         long interruptibility = v.get(GUEST_INTERRUPTIBILITY_STATE);
@@ -196,8 +196,15 @@ final class VmEntry {
             vmx.nonRootExits.pendMonitorTrap();
             return;
         }
-        if (!cpu.deliverEvent(e)) {
-            vmx.tripleFault();
+        vmx.translation.setInjecting(true);
+        try {
+            if (!cpu.deliverEvent(e)) {
+                vmx.tripleFault();
+            }
+        } catch (VmExitSignal exit) {
+            // An EPT violation delivering the event: the exit has been taken (back in root operation).
+        } finally {
+            vmx.translation.setInjecting(false);
         }
     }
 }

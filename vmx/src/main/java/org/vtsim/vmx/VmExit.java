@@ -308,14 +308,13 @@ final class VmExit {
         s.gpr[CpuState.RSP] = v.get(HOST_RSP);
         s.setRflags(CpuState.FIXED1);
 
-        // 27.5.4: PDPTEs of a PAE host; paging state changed, translations flushed (no VPID).
+        // 27.5.4: PDPTEs of a PAE host; the host's translation back, with what the exit invalidates (28.4.3.1).
         try {
-            cpu.controlRegistersLoaded();
+            vmx.translation.vmExit();
         } catch (CpuFault f) {
             abort(ABORT_HOST_PDPTES);
             return;
         }
-        cpu.flushTranslations();
 
         // 27.6: the VM-exit MSR-load area.
         loadHostMsrs(v);

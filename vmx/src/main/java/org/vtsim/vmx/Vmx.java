@@ -14,6 +14,7 @@ import org.vtsim.cpu.VmxPort;
 import org.vtsim.cpu.decode.Insn;
 import org.vtsim.cpu.decode.Op;
 import org.vtsim.ept.PhysicalMemory;
+import org.vtsim.ept.ept.Eptp;
 import org.vtsim.vmx.controls.SecondaryProcessorBasedControls;
 import org.vtsim.vmx.vmcs.Vmcs;
 import org.vtsim.vmx.vmcs.VmcsField;
@@ -42,6 +43,7 @@ public final class Vmx implements VmxPort {
     final VmEntry entry;
     final VmExit exit;
     final NonRootExits nonRootExits;
+    final GuestTranslation translation;
     private final long instructionCost;
 
     private boolean inVmxOperation;
@@ -63,6 +65,7 @@ public final class Vmx implements VmxPort {
         this.caps = caps;
         this.memory = cpu.memory();
         this.instructionCost = cpu.costProfile().cycles(Cost.VMX_INSTRUCTION);
+        this.translation = new GuestTranslation(this);
         this.exit = new VmExit(this);
         this.entry = new VmEntry(this);
         this.nonRootExits = new NonRootExits(this);
@@ -624,11 +627,11 @@ public final class Vmx implements VmxPort {
         requireCpl0();
         boolean supported = type == 1 && (caps.eptVpidCap & VmxCapabilities.INVEPT_SINGLE_CONTEXT) != 0
                 || type == 2 && (caps.eptVpidCap & VmxCapabilities.INVEPT_ALL_CONTEXT) != 0;
-        if (!supported) {
+        // Single-context: the descriptor's EPTP must pass the VM-entry checks on EPTPs (SDM 31 INVEPT, 26.2.1.1).
+        if (!supported || type == 1 && !Eptp.valid(eptp, translation.eptCapabilities())) {
             return fail(VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
         }
-        // No EPT-tagged translations are cached apart from the CPU's: dropping them all is always allowed.
-        cpu.flushTranslations();
+        translation.invept((int) type, eptp);
         return succeed();
     }
 
@@ -661,7 +664,17 @@ public final class Vmx implements VmxPort {
         if (type == 0 && !cpu.memoryPath().canonical(linear)) {
             return fail(VmInstructionError.INVALID_OPERAND_TO_INVEPT_INVVPID);
         }
-        cpu.flushTranslations();
+        translation.invvpid((int) type, vpid, linear);
         return succeed();
+    }
+
+    // ---- address translation, for the monitor, tools and tests ----
+
+    /**
+     * The nested MMU that translates guest-linear addresses under EPT (combined and guest-physical mappings,
+     * SDM 28.4), or null before the first VM entry with "enable EPT".
+     */
+    public org.vtsim.ept.mmu.NestedMmu nestedMmu() {
+        return translation.nestedMmu();
     }
 }

@@ -157,15 +157,17 @@ public final class VmxCapabilities {
     }
 
     /**
-     * The Skylake-class profile restricted to what vtsim models: EPT and VPID are not advertised
-     * until the two-level translation exists; the VMX instructions that need them (#UD otherwise,
-     * SDM 31) and the controls follow.
+     * The Skylake-class profile restricted to what vtsim models, with EPT and VPID: "enable EPT" and
+     * "enable VPID" may be 1, IA32_VMX_EPT_VPID_CAP reports execute-only pages, 4- and 5-level walks,
+     * UC/WB, 2 MiB and 1 GiB pages, accessed/dirty flags, advanced EPT-violation information, INVEPT
+     * (single- and all-context) and INVVPID (all four types) — SDM A.10; the EPT/VPID VMCS fields exist.
+     * Unrestricted guest, PML, VM functions and #VE stay off (not modelled).
      */
     public static VmxCapabilities skylake(CpuidModel cpu) {
-        return new VmxCapabilities(cpu, false, false);
+        return new VmxCapabilities(cpu, true, true);
     }
 
-    /** The same profile with EPT and VPID advertised or not. */
+    /** The same profile with EPT and VPID advertised or not (e.g. false, false: a VMX CPU without them). */
     public static VmxCapabilities of(CpuidModel cpu, boolean ept, boolean vpid) {
         return new VmxCapabilities(cpu, ept, vpid);
     }

@@ -107,11 +107,13 @@ class VmxInstructionsTest {
     void vmreadVmwriteComponents() {
         VmxMachine m = new VmxMachine("f4");
         m.enterRootWithVmcs("f4");
-        // An encoding that names no field, a field the model lacks (EPT pointer): error 12.
+        // An encoding that names no field, a field the model lacks (PML address): error 12; the EPT
+        // pointer exists now that EPT is advertised.
         assertEquals(VmxResult.FAIL_VALID, m.vmx.vmwrite(0x6fff & ~1, 1));
         assertEquals(12, m.vmx.instructionError());
-        assertEquals(VmxResult.FAIL_VALID, m.vmx.vmwrite(VmcsField.EPT_POINTER.encoding, 1));
+        assertEquals(VmxResult.FAIL_VALID, m.vmx.vmwrite(VmcsField.PML_ADDRESS.encoding, 1));
         assertEquals(12, m.vmx.instructionError());
+        assertEquals(VmxResult.SUCCEED, m.vmx.vmwrite(VmcsField.EPT_POINTER.encoding, 0x501e));
         m.vmx.vmread(1L << 32 | VmcsField.GUEST_RIP.encoding);
         assertEquals(VmxResult.FAIL_VALID, m.vmx.lastResult());
         // Read-only field: VMWRITE to any field is advertised (IA32_VMX_MISC bit 29), so it succeeds.
@@ -142,9 +144,19 @@ class VmxInstructionsTest {
         assertEquals(VmxResult.FAIL_VALID, m.vmx.vmcall());
         assertEquals(1, m.vmx.instructionError());
         assertEquals(Vectors.UD, ud(m.vmx::vmfunc));
-        // INVEPT/INVVPID: #UD while EPT and VPID are not advertised.
-        assertEquals(Vectors.UD, ud(() -> m.vmx.invept(1, 0, 0)));
-        assertEquals(Vectors.UD, ud(() -> m.vmx.invvpid(1, 1, 0)));
+    }
+
+    @Test
+    void inveptInvvpidAreUndefinedWithoutEptAndVpid() {
+        Cpu cpu = Machines.longMode("f4", CostProfile.zero());
+        Vmx vmx = Vmx.attach(cpu, VmxCapabilities.of(cpu.cpuidModel(), false, false));
+        cpu.state().cr0 |= CpuState.CR0_NE;
+        cpu.state().cr4 |= CpuState.CR4_VMXE;
+        cpu.writeMsr(VmxCapabilities.IA32_FEATURE_CONTROL, 5);
+        cpu.memory().write32(0x40000, VmxCapabilities.VMCS_REVISION);
+        assertEquals(VmxResult.SUCCEED, vmx.vmxon(0x40000));
+        assertEquals(Vectors.UD, ud(() -> vmx.invept(1, 0, 0)));
+        assertEquals(Vectors.UD, ud(() -> vmx.invvpid(1, 1, 0)));
     }
 
     @Test

@@ -30,7 +30,11 @@ final class VmxMachine {
     final CpuState s;
 
     VmxMachine(String rootHex) {
-        cpu = Machines.longMode(rootHex, CostProfile.skylake());
+        this(rootHex, CostProfile.skylake());
+    }
+
+    VmxMachine(String rootHex, CostProfile costs) {
+        cpu = Machines.longMode(rootHex, costs);
         vmx = Vmx.attach(cpu, VmxCapabilities.skylake(cpu.cpuidModel()));
         s = cpu.state();
         s.cr0 |= CpuState.CR0_NE;

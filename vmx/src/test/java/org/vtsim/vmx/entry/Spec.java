@@ -10,7 +10,8 @@ import org.vtsim.vmx.VmxCapabilities;
  * the processor (the VMM) runs in IA-32e mode, and whether the guest runs at CPL 0.
  */
 record Spec(VmxCapabilities caps, Set<GuestKind> kinds, Boolean processorIa32e, boolean cplZero) {
-    static final VmxCapabilities SKYLAKE = VmxCapabilities.skylake(CpuidModel.skylake());
+    /** The profile without EPT and VPID (the default, skylake(), advertises both). */
+    static final VmxCapabilities SKYLAKE = VmxCapabilities.of(CpuidModel.skylake(), false, false);
     static final VmxCapabilities SKYLAKE_EPT_VPID = VmxCapabilities.of(CpuidModel.skylake(), true, true);
 
     static Spec any() {

@@ -13,7 +13,7 @@ import org.vtsim.vmx.controls.PinBasedControls;
 import org.vtsim.vmx.controls.PrimaryProcessorBasedControls;
 
 class VmcsDumpTest {
-    private static final VmxCapabilities PLAIN = VmxCapabilities.skylake(CpuidModel.skylake());
+    private static final VmxCapabilities PLAIN = VmxCapabilities.of(CpuidModel.skylake(), false, false);
     private static final VmxCapabilities WITH_EPT = VmxCapabilities.of(CpuidModel.skylake(), true, true);
 
     /** The groups come in SDM order 24.4 … 24.9 and every existing field sits in its group once. */
