@@ -18,10 +18,12 @@ public final class Guests {
 
     /**
      * Workloads that run natively on any x86-64 CPU, in the order they are documented in
-     * guests/README.md. Their expected output comes from host builds of the same C.
+     * guests/README.md. Their expected output comes from host builds of the same C. {@code vmexit}
+     * (the exit microbenchmarks, see {@link VmexitBenchmarks}) runs natively too and is byte-comparable
+     * because its default arguments say {@code quiet}.
      */
     public static final List<String> NAMES =
-            List.of("hello", "compute", "memwalk", "pt-churn", "io", "timer", "syscall");
+            List.of("hello", "compute", "memwalk", "pt-churn", "io", "timer", "syscall", "vmexit");
 
     /**
      * Workloads that need VMX: they run in VMX root operation (VMXON, VMLAUNCH of a nested
