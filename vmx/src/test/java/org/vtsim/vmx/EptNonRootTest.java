@@ -269,4 +269,43 @@ class EptNonRootTest {
         assertEquals(0, g.counter("ept.violations"));
         assertTrue(g.m.s.cr0 != 0 && (g.m.s.cr0 & CpuState.CR0_PG) != 0);
     }
+
+    @Test
+    void paeGuestTakesItsPdptesFromTheVmcsAtEntryAndThroughEptOnMovToCr3() {
+        // 32-bit code: mov eax,cr3; hlt; mov cr3,eax; hlt
+        EptGuest g = new EptGuest("0f20d8 f4 0f22d8 f4", 12, 12, true, CostProfile.skylake());
+        long pdpt = 0x5000_0000L;
+        long pd = 0x5000_1000L;
+        g.m.cpu.memory().write64(pd, 0x83 | 0x60); // 2 MiB page at 0: P, R/W, PS, A, D
+        g.m.cpu.memory().write64(pdpt, 0); // not present in memory: only the VMCS copy is valid
+        g.map(pdpt, EptBuilder.RWX_WB);
+        g.map(pd, EptBuilder.RWX_WB);
+        g.m.w(VM_ENTRY_CONTROLS, g.m.r(VM_ENTRY_CONTROLS) & ~org.vtsim.vmx.controls.VmEntryControls.IA32E_MODE_GUEST);
+        g.m.w(GUEST_CR4, CpuState.CR4_PAE | CpuState.CR4_VMXE);
+        g.m.w(GUEST_CR3, pdpt);
+        g.m.w(GUEST_CS_ACCESS_RIGHTS, 0xc09b);
+        g.m.w(GUEST_PDPTE0, pd | 1);
+
+        launchToExit(g, ExitReason.HLT); // the fetches used PDPTE0 from the VMCS (SDM 26.3.2.4)
+        assertEquals(VmxMachine.GUEST_CODE + 3, g.m.r(GUEST_RIP));
+        assertEquals(0, g.counter("ept.pdpte.loads"));
+
+        // MOV to CR3 loads the PDPTEs from guest-physical CR3 through EPT (SDM 28.3.1): execute-only there is
+        // an EPT violation without a guest-linear address (bit 7 clear).
+        skipHlt(g);
+        g.map(pdpt, EptEntryBits.X | (long) EptMemoryType.WB << EptEntryBits.MEMORY_TYPE_SHIFT);
+        assertEquals(VmxResult.SUCCEED, g.m.vmx.invept(1, g.eptp(), 0));
+        resumeToExit(g, ExitReason.EPT_VIOLATION);
+        assertEquals(1 | EptEntryBits.PERM_X << 3, g.m.r(EXIT_QUALIFICATION));
+        assertEquals(pdpt, g.m.r(GUEST_PHYSICAL_ADDRESS));
+        assertEquals(VmxMachine.GUEST_CODE + 4, g.m.r(GUEST_RIP));
+
+        // Readable, and a valid PDPTE in memory: the load succeeds and the guest runs on it.
+        g.map(pdpt, EptBuilder.RWX_WB);
+        g.m.cpu.memory().write64(pdpt, pd | 1);
+        assertEquals(VmxResult.SUCCEED, g.m.vmx.invept(1, g.eptp(), 0));
+        resumeToExit(g, ExitReason.HLT);
+        assertEquals(VmxMachine.GUEST_CODE + 7, g.m.r(GUEST_RIP));
+        assertEquals(2, g.counter("ept.pdpte.loads"));
+    }
 }
