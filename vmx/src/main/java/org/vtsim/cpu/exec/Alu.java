@@ -127,12 +127,12 @@ public final class Alu {
         }
         long m = mask(size);
         a &= m;
-        long old = f.materialize();
         long r;
         long cf;
         long of;
         switch (kind) {
             case 0 -> { // ROL
+                long old = f.materialize(); // rotates keep SF/ZF/AF/PF; shifts replace all six
                 int n = c % bits;
                 r = n == 0 ? a : ((a << n) | (a >>> (bits - n))) & m;
                 cf = r & 1;
@@ -141,6 +141,7 @@ public final class Alu {
                 return r;
             }
             case 1 -> { // ROR
+                long old = f.materialize();
                 int n = c % bits;
                 r = n == 0 ? a : ((a >>> n) | (a << (bits - n))) & m;
                 cf = msb(r, size);
@@ -149,6 +150,7 @@ public final class Alu {
                 return r;
             }
             case 2, 3 -> {
+                long old = f.materialize();
                 int n = size <= 2 ? c % (bits + 1) : c;
                 long cin = old & CF;
                 if (n == 0) {
