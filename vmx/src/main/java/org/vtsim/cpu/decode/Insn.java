@@ -18,6 +18,8 @@ public final class Insn {
     public static final int REP_NE = 2;
 
     public final Op op;
+    /** The {@link FastOp} id: a form the interpreter's first, small switch executes, or GENERAL. */
+    public final int fast;
     /** Variant within {@link #op}: ALU kind, shift kind, condition code, group index. */
     public final int sub;
     public final int len;
@@ -74,6 +76,7 @@ public final class Insn {
         this.crossesPage = d.crossed;
         this.what = what;
         this.bytes = bytes;
+        this.fast = FastOp.classify(op, sub, osz, hasMem, rm, lock, rep);
     }
 
     /** The raw encoding (a copy). */

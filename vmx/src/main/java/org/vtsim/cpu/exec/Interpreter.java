@@ -15,6 +15,7 @@ import org.vtsim.cpu.SystemPort;
 import org.vtsim.cpu.Vectors;
 import org.vtsim.cpu.NoVmx;
 import org.vtsim.cpu.VmxPort;
+import org.vtsim.cpu.decode.FastOp;
 import org.vtsim.cpu.decode.Insn;
 
 /**
@@ -260,7 +261,122 @@ public final class Interpreter {
 
     // ---- dispatch ----
 
+    /**
+     * Executes one instruction: the common forms ({@link FastOp}) in a switch small enough for the
+     * JIT to inline their work, everything else through {@link #executeGeneral}. Each fast case does
+     * exactly what the general case of its {@link Insn#op} does.
+     */
     public void execute(Insn i) {
+        final long[] g = gpr;
+        switch (i.fast) {
+            case FastOp.MOV_RR64 -> g[i.rm] = g[i.reg];
+            case FastOp.MOV_RR32 -> g[i.rm] = g[i.reg] & M32;
+            case FastOp.MOV_RR64_REV -> g[i.reg] = g[i.rm];
+            case FastOp.MOV_RR32_REV -> g[i.reg] = g[i.rm] & M32;
+            case FastOp.LOAD64 -> g[i.reg] = mem.read(i.seg, ea(i), 8);
+            case FastOp.LOAD32 -> g[i.reg] = mem.read(i.seg, ea(i), 4) & M32;
+            case FastOp.STORE64 -> mem.write(i.seg, ea(i), 8, g[i.reg]);
+            case FastOp.STORE32 -> mem.write(i.seg, ea(i), 4, g[i.reg] & M32);
+            case FastOp.MOV_RI64 -> g[i.reg] = i.imm;
+            case FastOp.MOV_RI32 -> g[i.reg] = i.imm & M32;
+            case FastOp.LEA64 -> g[i.reg] = ea(i);
+            case FastOp.LEA32 -> g[i.reg] = ea(i) & M32;
+            case FastOp.JCC -> {
+                if (flags.condition(i.sub)) {
+                    jumpTo(state.rip + i.imm, i.osz);
+                }
+            }
+            case FastOp.JMP_REL -> jumpTo(state.rip + i.imm, i.osz);
+            case FastOp.MOVZX_B_R32 -> g[i.reg] = g[i.rm] & 0xff;
+            case FastOp.MOVZX_B_M32 -> g[i.reg] = mem.read(i.seg, ea(i), 1) & M32;
+            case FastOp.SHIFT_I64 -> g[i.rm] = Alu.shift(flags, i.sub, 8, g[i.rm], (int) i.imm);
+            case FastOp.SHIFT_I32 -> g[i.rm] = Alu.shift(flags, i.sub, 4, g[i.rm] & M32, (int) i.imm) & M32;
+            case FastOp.IMUL_RR64 -> {
+                counters.cycles += multiplyCost;
+                g[i.reg] = Alu.imul(flags, 8, g[i.reg], g[i.rm]);
+            }
+            case FastOp.IMUL_RR32 -> {
+                counters.cycles += multiplyCost;
+                g[i.reg] = Alu.imul(flags, 4, g[i.reg] & M32, g[i.rm] & M32) & M32;
+            }
+            case FastOp.TEST_RR64 -> flags.set(LazyFlags.LOGIC, 8, g[i.rm], g[i.reg], g[i.rm] & g[i.reg]);
+            case FastOp.TEST_RR32 -> {
+                long a = g[i.rm] & M32;
+                long b = g[i.reg] & M32;
+                flags.set(LazyFlags.LOGIC, 4, a, b, a & b);
+            }
+            case FastOp.ADD_RR64 -> g[i.rm] = add(8, g[i.rm], g[i.reg]);
+            case FastOp.ADD_RR32 -> g[i.rm] = add(4, g[i.rm] & M32, g[i.reg] & M32) & M32;
+            case FastOp.SUB_RR64 -> g[i.rm] = sub(8, g[i.rm], g[i.reg]);
+            case FastOp.SUB_RR32 -> g[i.rm] = sub(4, g[i.rm] & M32, g[i.reg] & M32) & M32;
+            case FastOp.AND_RR64 -> g[i.rm] = logic(8, g[i.rm], g[i.reg], g[i.rm] & g[i.reg]);
+            case FastOp.AND_RR32 -> {
+                long a = g[i.rm] & M32;
+                long b = g[i.reg] & M32;
+                g[i.rm] = logic(4, a, b, a & b) & M32;
+            }
+            case FastOp.OR_RR64 -> g[i.rm] = logic(8, g[i.rm], g[i.reg], g[i.rm] | g[i.reg]);
+            case FastOp.OR_RR32 -> {
+                long a = g[i.rm] & M32;
+                long b = g[i.reg] & M32;
+                g[i.rm] = logic(4, a, b, a | b) & M32;
+            }
+            case FastOp.XOR_RR64 -> g[i.rm] = logic(8, g[i.rm], g[i.reg], g[i.rm] ^ g[i.reg]);
+            case FastOp.XOR_RR32 -> {
+                long a = g[i.rm] & M32;
+                long b = g[i.reg] & M32;
+                g[i.rm] = logic(4, a, b, a ^ b) & M32;
+            }
+            case FastOp.CMP_RR64 -> sub(8, g[i.rm], g[i.reg]);
+            case FastOp.CMP_RR32 -> sub(4, g[i.rm] & M32, g[i.reg] & M32);
+            case FastOp.ADD_RI64 -> g[i.rm] = add(8, g[i.rm], i.imm);
+            case FastOp.ADD_RI32 -> g[i.rm] = add(4, g[i.rm] & M32, i.imm) & M32;
+            case FastOp.SUB_RI64 -> g[i.rm] = sub(8, g[i.rm], i.imm);
+            case FastOp.SUB_RI32 -> g[i.rm] = sub(4, g[i.rm] & M32, i.imm) & M32;
+            case FastOp.AND_RI64 -> g[i.rm] = logic(8, g[i.rm], i.imm, g[i.rm] & i.imm);
+            case FastOp.AND_RI32 -> {
+                long a = g[i.rm] & M32;
+                g[i.rm] = logic(4, a, i.imm, a & i.imm) & M32;
+            }
+            case FastOp.OR_RI64 -> g[i.rm] = logic(8, g[i.rm], i.imm, g[i.rm] | i.imm);
+            case FastOp.OR_RI32 -> {
+                long a = g[i.rm] & M32;
+                g[i.rm] = logic(4, a, i.imm, a | i.imm) & M32;
+            }
+            case FastOp.XOR_RI64 -> g[i.rm] = logic(8, g[i.rm], i.imm, g[i.rm] ^ i.imm);
+            case FastOp.XOR_RI32 -> {
+                long a = g[i.rm] & M32;
+                g[i.rm] = logic(4, a, i.imm, a ^ i.imm) & M32;
+            }
+            case FastOp.CMP_RI64 -> sub(8, g[i.rm], i.imm);
+            case FastOp.CMP_RI32 -> sub(4, g[i.rm] & M32, i.imm);
+            default -> executeGeneral(i);
+        }
+    }
+
+    private static final long M32 = 0xffffffffL;
+
+    /** ADD with its lazy flags as {@link Alu#alu} records them; returns the unmasked sum. */
+    private long add(int size, long a, long b) {
+        long r = a + b;
+        flags.set(LazyFlags.ADD, size, a, b, r);
+        return r;
+    }
+
+    /** SUB/CMP with its lazy flags as {@link Alu#alu} records them; returns the unmasked difference. */
+    private long sub(int size, long a, long b) {
+        long r = a - b;
+        flags.set(LazyFlags.SUB, size, a, b, r);
+        return r;
+    }
+
+    private long logic(int size, long a, long b, long r) {
+        flags.set(LazyFlags.LOGIC, size, a, b, r);
+        return r;
+    }
+
+    /** The full dispatch on {@link Insn#op}: every instruction the model implements. */
+    private void executeGeneral(Insn i) {
         switch (i.op) {
             case MOV_RM_R -> writeRm(i, i.osz, getReg(i.reg, i.osz));
             case MOV_R_RM -> setReg(i.reg, i.osz, readRm(i, i.osz));
