@@ -28,6 +28,8 @@ public final class ExitDetail {
     public static final long NONE = 0;
 
     private static final int KIND_SHIFT = 60;
+    /** Breakdown.values() clones its array on every call; the hot path must not allocate. */
+    private static final Breakdown[] BREAKDOWNS = Breakdown.values();
 
     private ExitDetail() {
     }
@@ -104,7 +106,10 @@ public final class ExitDetail {
     /** The breakdown table an exit with this detail belongs to, or {@code null} for {@link #NONE}. */
     public static Breakdown breakdown(long detail) {
         int k = (int) (detail >>> KIND_SHIFT);
-        return k == 0 ? null : Breakdown.values()[k - 1];
+        if (k > BREAKDOWNS.length) {
+            throw new IllegalArgumentException("not an exit detail: 0x" + Long.toHexString(detail));
+        }
+        return k == 0 ? null : BREAKDOWNS[k - 1];
     }
 
     /**
