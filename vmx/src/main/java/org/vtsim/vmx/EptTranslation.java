@@ -11,6 +11,7 @@ import org.vtsim.cpu.Cpu;
 import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.NestedTranslationCounters;
+import org.vtsim.cpu.UnsupportedFeature;
 import org.vtsim.cpu.VmExitSignal;
 import org.vtsim.cpu.Vectors;
 import org.vtsim.cpu.system.PagingEvents;
@@ -173,11 +174,18 @@ final class EptTranslation implements AddressTranslation, PagingEvents {
 
     /**
      * Takes an EPT violation or misconfiguration VM exit. The exit is fault-like (SDM 27.3.3): an instruction
-     * fetch happens before RIP advances, a data access while the instruction executes (its start is saved),
-     * an access delivering an event injected by VM entry at the guest RIP loaded.
+     * fetch happens before RIP advances, a data access while the instruction executes (its start is saved;
+     * an exception or INT n being delivered by it comes back when it executes again). An exit while an
+     * external interrupt or an injected event is delivered would need the IDT-vectoring information
+     * (27.2.4), which the model does not record: unsupported, loudly, rather than losing the event.
      */
     private VmExitSignal eptExit(ExitReason reason, long qualification, long gpa, long gla, boolean fetch) {
-        if (!fetch && !vmx.translation.injecting()) {
+        if (!fetch) {
+            if (vmx.translation.deliveringEvent(s.rip, cpu.instructions())) {
+                throw new UnsupportedFeature("an EPT violation or misconfiguration while delivering an external "
+                        + "interrupt or injected event (IDT-vectoring information, SDM Vol. 3C 27.2.4), gpa 0x"
+                        + Long.toHexString(gpa));
+            }
             s.rip = cpu.instructionStart();
         }
         Vmcs v = vmx.currentVmcs();
@@ -194,7 +202,7 @@ final class EptTranslation implements AddressTranslation, PagingEvents {
      * bit is undefined (0 here) with "NMI exiting" but not "virtual NMIs"; fetches are not part of IRET.
      */
     private boolean nmiUnblocking(int access) {
-        if (access == FETCH || vmx.translation.injecting()) {
+        if (access == FETCH) {
             return false;
         }
         Vmcs v = vmx.currentVmcs();

@@ -8,7 +8,6 @@ import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.Segment;
 import org.vtsim.cpu.UnsupportedFeature;
-import org.vtsim.cpu.VmExitSignal;
 import org.vtsim.cpu.system.Event;
 import org.vtsim.vmx.controls.VmEntryControls;
 import org.vtsim.vmx.entry.EntryCheckFailure;
@@ -201,8 +200,6 @@ final class VmEntry {
             if (!cpu.deliverEvent(e)) {
                 vmx.tripleFault();
             }
-        } catch (VmExitSignal exit) {
-            // An EPT violation delivering the event: the exit has been taken (back in root operation).
         } finally {
             vmx.translation.setInjecting(false);
         }

@@ -180,6 +180,7 @@ public final class Vmx implements VmxPort {
 
     @Override
     public boolean boundary() {
+        translation.atBoundary(s.rip, cpu.instructions());
         return nonRootExits.boundary();
     }
 
