@@ -27,7 +27,8 @@ import org.vtsim.machine.RunResult;
  * command line and the default cost profile, and its outcome, exit status, serial output (CRC),
  * instructions, cycles, every translation counter of the run summary, the unimplemented
  * instructions met and the CPU's memory/MMIO/port/event counters must equal the figures recorded
- * from main before the optimisations (resource guest-counters.txt).
+ * from main before the optimisations (resource guest-counters.txt). A guest image added after the
+ * recording is reported and skipped until its line is recorded.
  *
  * <p>To re-record after a deliberate model change (never for a speed change):
  * {@code -Dvtsim.recordCounters=src/test/resources/org/vtsim/cpu/guest-counters.txt}.
@@ -38,31 +39,54 @@ class GuestCountersTest {
 
     @Test
     void everyBundledGuestCountsExactlyAsRecorded() throws Exception {
-        List<String> lines = new ArrayList<>();
         List<Path> images;
         try (Stream<Path> s = Files.list(IMAGES)) {
             images = s.filter(p -> p.getFileName().toString().endsWith(".elf")).sorted().toList();
         }
         assertFalse(images.isEmpty(), "no guest images under " + IMAGES.toAbsolutePath());
-        for (Path image : images) {
-            lines.add(summary(image));
-        }
-        String actual = String.join("\n", lines) + "\n";
         String record = System.getProperty("vtsim.recordCounters");
         if (record != null) {
-            Files.writeString(Path.of(record), actual);
+            List<String> lines = new ArrayList<>();
+            for (Path image : images) {
+                lines.add(summary(image));
+            }
+            Files.writeString(Path.of(record), String.join("\n", lines) + "\n");
+            return;
         }
-        String expected;
+        Map<String, String> expected = new TreeMap<>();
         try (InputStream in = GuestCountersTest.class.getResourceAsStream(RESOURCE)) {
             assertNotNull(in, "missing test resource " + RESOURCE + " (record it from main first)");
-            expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    expected.put(line.substring(0, line.indexOf(' ')), line);
+                }
+            }
         }
-        assertEquals(expected, actual);
+        assertFalse(expected.isEmpty(), RESOURCE + " is empty");
+        StringBuilder want = new StringBuilder();
+        StringBuilder got = new StringBuilder();
+        for (Path image : images) {
+            String name = nameOf(image);
+            if (!expected.containsKey(name)) {
+                // A guest added after the recording: not guarded until someone records it.
+                System.out.println("GuestCountersTest: no recorded counters for " + name + ", not compared");
+                continue;
+            }
+            want.append(expected.remove(name)).append('\n');
+            got.append(summary(image)).append('\n');
+        }
+        assertEquals(Map.of(), expected, "recorded guests whose image is gone");
+        assertEquals(want.toString(), got.toString());
+    }
+
+    private static String nameOf(Path image) {
+        String file = image.getFileName().toString();
+        return file.substring(0, file.length() - ".elf".length());
     }
 
     private static String summary(Path image) throws IOException, org.vtsim.platform.boot.BootImageException {
         String file = image.getFileName().toString();
-        String name = file.substring(0, file.length() - ".elf".length());
+        String name = nameOf(image);
         Path argsFile = IMAGES.resolve(name + ".args");
         String args = Files.exists(argsFile) ? Files.readString(argsFile).strip() : "";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
