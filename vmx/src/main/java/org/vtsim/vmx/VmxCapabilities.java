@@ -112,16 +112,17 @@ public final class VmxCapabilities {
                 | ENABLE_INVPCID | RDSEED_EXITING | USE_TSC_SCALING
                 | (ept ? ENABLE_EPT : 0) | (vpid ? ENABLE_VPID : 0);
         this.procbasedCtls2 = ctl(0, sec1);
+        // "Load IA32_PERF_GLOBAL_CTRL" is not advertised on exit or entry: the model has no
+        // performance counters (CPUID leaf 0AH reports none), so there is no MSR to load.
         int exit1 = VmExitControls.DEFAULT1 | VmExitControls.SAVE_DEBUG_CONTROLS | VmExitControls.HOST_ADDRESS_SPACE_SIZE
-                | VmExitControls.LOAD_IA32_PERF_GLOBAL_CTRL | VmExitControls.ACKNOWLEDGE_INTERRUPT_ON_EXIT
+                | VmExitControls.ACKNOWLEDGE_INTERRUPT_ON_EXIT
                 | VmExitControls.SAVE_IA32_PAT | VmExitControls.LOAD_IA32_PAT | VmExitControls.SAVE_IA32_EFER
                 | VmExitControls.LOAD_IA32_EFER | VmExitControls.SAVE_VMX_PREEMPTION_TIMER_VALUE;
         this.exitCtls = ctl(VmExitControls.DEFAULT1, exit1);
         // TRUE_EXIT: "save debug controls" may be 0 (SDM A.4).
         this.trueExitCtls = ctl(VmExitControls.DEFAULT1 & ~VmExitControls.SAVE_DEBUG_CONTROLS, exit1);
         int entry1 = VmEntryControls.DEFAULT1 | VmEntryControls.LOAD_DEBUG_CONTROLS | VmEntryControls.IA32E_MODE_GUEST
-                | VmEntryControls.LOAD_IA32_PERF_GLOBAL_CTRL | VmEntryControls.LOAD_IA32_PAT
-                | VmEntryControls.LOAD_IA32_EFER;
+                | VmEntryControls.LOAD_IA32_PAT | VmEntryControls.LOAD_IA32_EFER;
         this.entryCtls = ctl(VmEntryControls.DEFAULT1, entry1);
         // TRUE_ENTRY: "load debug controls" may be 0 (SDM A.5).
         this.trueEntryCtls = ctl(VmEntryControls.DEFAULT1 & ~VmEntryControls.LOAD_DEBUG_CONTROLS, entry1);

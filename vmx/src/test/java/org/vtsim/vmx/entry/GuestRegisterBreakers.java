@@ -67,7 +67,8 @@ final class GuestRegisterBreakers {
                         b -> b.set(GUEST_IA32_SYSENTER_EIP, 0x7fff_0000_0000_0000L)),
                 of("guest PERF_GLOBAL_CTRL bit 32 (no fixed counter)", PERF_GLOBAL_CTRL,
                         b -> loadOnEntry(b, VmEntryControls.LOAD_IA32_PERF_GLOBAL_CTRL)
-                                .set(GUEST_IA32_PERF_GLOBAL_CTRL, 1L << 32)),
+                                .set(GUEST_IA32_PERF_GLOBAL_CTRL, 1L << 32))
+                        .maskedBy(ControlFieldChecks.ENTRY_RESERVED), // the control is not advertised
                 of("guest PAT byte 3 = 3", PAT,
                         b -> loadOnEntry(b, VmEntryControls.LOAD_IA32_PAT).set(GUEST_IA32_PAT, 0x03000000L)),
                 of("guest EFER bit 9 set", EFER_RESERVED,

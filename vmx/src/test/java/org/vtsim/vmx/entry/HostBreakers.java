@@ -56,7 +56,8 @@ final class HostBreakers {
                         b -> b.set(HOST_IA32_SYSENTER_EIP, 0xfff0_0000_0000_0000L)),
                 of("host PERF_GLOBAL_CTRL bit 0 (no counter)", PERF_GLOBAL_CTRL,
                         b -> loadOnExit(b, VmExitControls.LOAD_IA32_PERF_GLOBAL_CTRL)
-                                .set(HOST_IA32_PERF_GLOBAL_CTRL, 1)),
+                                .set(HOST_IA32_PERF_GLOBAL_CTRL, 1))
+                        .maskedBy(ControlFieldChecks.EXIT_RESERVED), // the control is not advertised
                 of("host PAT byte 2 = 2", PAT,
                         b -> loadOnExit(b, VmExitControls.LOAD_IA32_PAT).set(HOST_IA32_PAT, 0x0007040600020406L)),
                 of("host PAT byte 7 = 8", PAT,
