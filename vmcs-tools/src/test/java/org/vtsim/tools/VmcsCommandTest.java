@@ -91,9 +91,10 @@ class VmcsCommandTest {
 
     @Test
     void fieldsFollowTheModelCpuOptions() {
-        assertFalse(run("vmcs", "fields").out.contains("\nEPT_POINTER "));
-        assertTrue(run("vmcs", "fields", "--ept").out.contains("\nEPT_POINTER "));
-        assertTrue(run("vmcs", "fields", "--vpid").out.contains("\nVIRTUAL_PROCESSOR_IDENTIFIER "));
+        assertTrue(run("vmcs", "fields").out.contains("\nEPT_POINTER "), "the default model CPU has EPT");
+        assertFalse(run("vmcs", "fields", "--no-ept").out.contains("\nEPT_POINTER "));
+        assertTrue(run("vmcs", "fields", "--no-ept").out.contains("\nVIRTUAL_PROCESSOR_IDENTIFIER "));
+        assertFalse(run("vmcs", "fields", "--no-vpid").out.contains("\nVIRTUAL_PROCESSOR_IDENTIFIER "));
         assertTrue(run("vmcs", "fields").out.contains("0x2010    64-bit   control         full+high"));
     }
 
@@ -291,7 +292,7 @@ class VmcsCommandTest {
     @Test
     void capabilitiesPrintsEveryCapabilityMsrOfTheModelCpu() {
         for (boolean ept : new boolean[] {false, true}) {
-            Run r = ept ? run("vmcs", "capabilities", "--ept", "--vpid") : run("vmcs", "capabilities");
+            Run r = ept ? run("vmcs", "capabilities") : run("vmcs", "capabilities", "--no-ept", "--no-vpid");
             assertEquals(ExitStatus.OK, r.status, r.err);
             VmxCapabilities caps = VmxCapabilities.of(CpuidModel.skylake(), ept, ept);
             for (int msr = VmxCapabilities.IA32_VMX_BASIC; msr <= VmxCapabilities.IA32_VMX_VMFUNC; msr++) {
