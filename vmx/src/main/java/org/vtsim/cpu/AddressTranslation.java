@@ -34,6 +34,16 @@ public interface AddressTranslation {
     /** INVPCID (SDM Vol. 2B INVPCID): type 0 address, 1 single context, 2 all incl. global, 3 all but global. */
     void invalidatePcid(int type, long pcid, long linear);
 
+    /**
+     * Whether accesses made while CR0.PG = 0 are translated too. A native MMU answers no (paging
+     * off means linear = physical); a two-level translation in VMX non-root operation answers yes,
+     * because guest-physical addresses still go through EPT (SDM Vol. 3C 28.3.1: with paging off,
+     * the linear address is the guest-physical address, which EPT translates).
+     */
+    default boolean translatesWithPagingOff() {
+        return false;
+    }
+
     /** Counters for the run summary (e.g. "tlb.l1d.miss", "walk.references"); may be empty. */
     java.util.Map<String, Long> counters();
 }

@@ -523,7 +523,7 @@ public final class Cpu implements LinearMemory, EventSink {
                     }
                 }
                 // Translation cycles accrue only from translations (AddressTranslation contract).
-                if (path.translated && (state.cr0 & CpuState.CR0_PG) != 0 && path.translation() != null) {
+                if (path.translated && path.translation() != null) {
                     path.translated = false;
                     counters.cycles += path.translation().takeCycles();
                 }

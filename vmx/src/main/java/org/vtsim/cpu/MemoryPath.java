@@ -26,6 +26,8 @@ public final class MemoryPath implements LinearMemory {
     private final long mmioStart;
     private final long mmioEnd;
     private AddressTranslation translation;
+    /** {@link AddressTranslation#translatesWithPagingOff()} of the current translation. */
+    private boolean translateWithPagingOff;
 
     /** 64-bit mode, refreshed by the core whenever CS or EFER may have changed. */
     public boolean mode64;
@@ -58,6 +60,7 @@ public final class MemoryPath implements LinearMemory {
 
     public void setTranslation(AddressTranslation translation) {
         this.translation = translation;
+        this.translateWithPagingOff = translation != null && translation.translatesWithPagingOff();
     }
 
     public PhysicalMemory ram() {
@@ -153,9 +156,12 @@ public final class MemoryPath implements LinearMemory {
 
     // ---- linear accesses ----
 
-    /** Translates for an access; identity while paging is off. Sets CR2 on #PF. */
+    /**
+     * Translates for an access; identity while paging is off unless the translation says
+     * otherwise (EPT). Sets CR2 on #PF.
+     */
     public long physical(long lin, int access, boolean user) {
-        if ((state.cr0 & CpuState.CR0_PG) == 0) {
+        if ((state.cr0 & CpuState.CR0_PG) == 0 && !translateWithPagingOff) {
             return state.longModeActive() ? lin : lin & 0xffffffffL;
         }
         if (translation == null) {

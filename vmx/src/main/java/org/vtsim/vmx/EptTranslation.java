@@ -118,6 +118,12 @@ final class EptTranslation implements AddressTranslation, PagingEvents {
 
     // ---------------------------------------------------------------- translation
 
+    /** With guest paging off the linear address is guest-physical and still goes through EPT (SDM 28.3.1). */
+    @Override
+    public boolean translatesWithPagingOff() {
+        return true;
+    }
+
     @Override
     public long translate(long linear, int access, boolean user) {
         int a = switch (access) {

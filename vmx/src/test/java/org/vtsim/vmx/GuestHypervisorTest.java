@@ -20,6 +20,8 @@ import org.vtsim.machine.RunResult;
  */
 class GuestHypervisorTest {
     private static final Path IMAGE = Path.of("..", "guests", "images", "vmx-basic.elf");
+    /** Written from the SDM for the model CPU's capability MSRs (guests/README.md). */
+    private static final Path EXPECTED = Path.of("..", "guests", "expected", "vmx-basic.txt");
 
     @Test
     void vmxBasicRunsWithNoMismatch() throws Exception {
@@ -31,5 +33,7 @@ class GuestHypervisorTest {
         assertEquals(Outcome.GUEST_EXIT, r.outcome(), r.detail() + "\n" + text);
         assertTrue(text.contains("34 checks, 0 mismatches with the SDM, 9 exits handled"), text);
         assertTrue(text.contains("exit 3: reason 30 (I/O instruction), qualification 0x800040, length 2"), text);
+        // Every line, including the capability MSR values it read, is what the expected file says.
+        assertEquals(Files.readString(EXPECTED), text);
     }
 }
