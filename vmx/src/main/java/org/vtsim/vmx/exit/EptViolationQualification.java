@@ -14,7 +14,8 @@ package org.vtsim.vmx.exit;
  *         paging-structure entry during the walk; if bit 7 is 0: undefined
  *   9     advanced information (IA32_VMX_EPT_VPID_CAP bit 22), if bits 7 and 8 are 1: user-mode address
  *   10    advanced information: the linear address is read/write (not read-only)
- *   11    advanced information: the linear address is executable (not execute-disable)
+ *   11    advanced information: the linear address is execute-disable (XD = 1 in some paging-structure
+ *         entry that maps it; 0 when it is executable)
  *   12    NMI unblocking due to IRET
  *   13    shadow-stack access
  * </pre>
@@ -34,7 +35,7 @@ public final class EptViolationQualification {
     public static final long TRANSLATED_ACCESS = 1L << 8;
     public static final long USER_MODE_ADDRESS = 1L << 9;
     public static final long WRITABLE_ADDRESS = 1L << 10;
-    public static final long EXECUTABLE_ADDRESS = 1L << 11;
+    public static final long EXECUTE_DISABLE_ADDRESS = 1L << 11;
     public static final long NMI_UNBLOCKING_DUE_TO_IRET = 1L << 12;
     public static final long SHADOW_STACK_ACCESS = 1L << 13;
     private static final long DEFINED = (1L << 14) - 1;
@@ -68,13 +69,13 @@ public final class EptViolationQualification {
      * address (bits 7 and 8 set) on a CPU reporting IA32_VMX_EPT_VPID_CAP bit 22.
      */
     public static long withAdvancedInformation(long q, boolean userModeAddress, boolean writable,
-            boolean executable) {
+            boolean executeDisable) {
         if ((q & (LINEAR_ADDRESS_VALID | TRANSLATED_ACCESS)) != (LINEAR_ADDRESS_VALID | TRANSLATED_ACCESS)) {
             throw new IllegalArgumentException("advanced information needs bits 7 and 8 set");
         }
-        return q & ~(USER_MODE_ADDRESS | WRITABLE_ADDRESS | EXECUTABLE_ADDRESS)
+        return q & ~(USER_MODE_ADDRESS | WRITABLE_ADDRESS | EXECUTE_DISABLE_ADDRESS)
                 | (userModeAddress ? USER_MODE_ADDRESS : 0) | (writable ? WRITABLE_ADDRESS : 0)
-                | (executable ? EXECUTABLE_ADDRESS : 0);
+                | (executeDisable ? EXECUTE_DISABLE_ADDRESS : 0);
     }
 
     public static int access(long q) {
@@ -135,8 +136,8 @@ public final class EptViolationQualification {
             if ((q & WRITABLE_ADDRESS) != 0) {
                 s.append(", bit 10 (writable address)");
             }
-            if ((q & EXECUTABLE_ADDRESS) != 0) {
-                s.append(", bit 11 (executable address)");
+            if ((q & EXECUTE_DISABLE_ADDRESS) != 0) {
+                s.append(", bit 11 (execute-disable address)");
             }
         } else {
             s.append("; no linear address");
