@@ -81,7 +81,27 @@ public enum Cost {
             + "~1,400-cycle hardware share (see VM_EXIT)"),
     /** A VMX instruction other than VM entry (VMREAD, VMWRITE, VMPTRLD, VMCLEAR, VMXON...). */
     VMX_INSTRUCTION(30, "Nominal, as other serialising instructions (Agner Fog lists no VMX instructions); "
-            + "VMREAD/VMWRITE are microcoded, tens of cycles");
+            + "VMREAD/VMWRITE are microcoded, tens of cycles"),
+    /**
+     * The monitor's minimal exit handler (dispatch, a few VMREADs/VMWRITEs, RIP advance): CPUID, VMCALL,
+     * HLT, CR and MSR accesses, interrupt window, external interrupt, preemption timer, exceptions.
+     */
+    MONITOR_HANDLER(150, "KVM list 2020: of the ~1,530-1,560-cycle VMCALL round trip on Skylake-SP, ~150 are "
+            + "KVM's minimal handler (see VM_EXIT)"),
+    /** An I/O exit handled by a device inside the monitor (PIC, PIT, POST-code port): KVM's in-kernel devices. */
+    MONITOR_IO_IN_KERNEL(700, "kvm-unit-tests x86/vmexit.c (2012): outl_to_kernel 4,451 cycles vs vmcall 3,898, "
+            + "so an in-kernel I/O handler costs ~550 more than the minimal one: 150 + 550"),
+    /** An I/O exit handled by a device model in user space (UART, fw_cfg, debug exit, RTC): QEMU's devices. */
+    MONITOR_IO_USER_SPACE(16_800, "kvm-unit-tests x86/vmexit.c (2012): inl_from_qemu 20,574 cycles vs vmcall "
+            + "3,898, so exiting to user space adds ~16,700 to the minimal handler: 150 + 16,676"),
+    /** An xAPIC MMIO access emulated after an EPT violation (fetch, decode, emulate the MOV). */
+    MONITOR_MMIO(1_000, "Nominal: the in-kernel I/O figure (MONITOR_IO_IN_KERNEL, kvm-unit-tests 2012) plus "
+            + "~300 for fetching and decoding the instruction, which port I/O exits do not need; no published "
+            + "per-access figure"),
+    /** Mapping one guest page on its first access (an EPT violation inside a memory slot). */
+    MONITOR_EPT_POPULATE(1_000, "Nominal: KVM's two-dimensional page fault walks the memslot and installs an "
+            + "SPTE, of the order of the in-kernel I/O path (MONITOR_IO_IN_KERNEL) plus a table update; no "
+            + "published per-fault figure");
 
     private final long defaultCycles;
     private final String source;

@@ -1,11 +1,20 @@
 package org.vtsim.machine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import org.vtsim.cpu.Cpu;
 import org.vtsim.cpu.StopReason;
 import org.vtsim.ept.PhysicalMemory;
 import org.vtsim.ept.SparseMemory;
+import org.vtsim.monitor.MemorySlot;
+import org.vtsim.monitor.MonitorArea;
+import org.vtsim.monitor.Vm;
+import org.vtsim.monitor.VmConfig;
+import org.vtsim.platform.MemoryLayout;
 import org.vtsim.platform.PcPlatform;
+import org.vtsim.vmx.Vmx;
+import org.vtsim.vmx.VmxCapabilities;
 import org.vtsim.platform.boot.BootImageException;
 import org.vtsim.platform.boot.BootLoader;
 import org.vtsim.platform.boot.BootResult;
@@ -14,7 +23,9 @@ import org.vtsim.platform.boot.BootResult;
  * One bare-metal PC: a CPU, RAM and the PC platform, booted from an image the way
  * {@code qemu-system-x86_64 -kernel} boots it. The CPU has no VMX unless the configuration asks
  * for it (a guest-side hypervisor); this native run is the baseline every virtualisation overhead
- * is measured against.
+ * is measured against. With {@link Mode#EPT} the same image, loaded the same way, runs unmodified
+ * under the monitor ({@link Vm}): the loader's processor state becomes the guest state of the VMCS,
+ * the devices sit behind VM exits.
  */
 public final class Machine {
     /** Instructions per slice of {@link #run()}: small enough to notice an interrupt request soon. */
@@ -25,6 +36,8 @@ public final class Machine {
     private final PcPlatform platform;
     private final Cpu cpu;
     private final BootResult boot;
+    /** The monitor's VM in {@link Mode#EPT}, else null. */
+    private final Vm vm;
     private volatile boolean interruptRequested;
     private boolean timedOut;
 
@@ -40,11 +53,42 @@ public final class Machine {
                 .cmdline(config.append())
                 .build();
         this.cpu = new Cpu(memory, platform, config.costs());
-        if (config.vmx()) {
-            org.vtsim.vmx.Vmx.attach(cpu, org.vtsim.vmx.VmxCapabilities.skylake(cpu.cpuidModel()));
+        if (config.vmx() && config.mode() != Mode.NATIVE) {
+            throw new IllegalArgumentException("unsupported: a guest hypervisor (VMX for the guest) under the monitor: "
+                    + "nested VMX is not modelled; run it with mode native");
+        }
+        Vmx vmx = null;
+        if (config.vmx() || config.mode() == Mode.EPT) {
+            vmx = Vmx.attach(cpu, VmxCapabilities.skylake(cpu.cpuidModel()));
         }
         this.boot = new BootLoader(memory, platform.layout())
                 .load(name, image, config.append(), config.modules(), cpu.state());
+        this.vm = config.mode() == Mode.EPT ? createVm(vmx) : null;
+    }
+
+    /** Monitor-owned host memory: at 32 GiB, far above any guest RAM this machine gives. */
+    static final long MONITOR_AREA = 32L << 30;
+
+    /**
+     * The guest's RAM as memory slots backed 1:1 by host memory (so the boot loader's writes are the
+     * guest's memory), the monitor's area above it, and the VM built from the loader's processor state.
+     */
+    private Vm createVm(Vmx vmx) {
+        MemoryLayout layout = platform.layout();
+        List<MemorySlot> slots = new ArrayList<>();
+        slots.add(new MemorySlot(0, layout.ramBelow4g(), 0));
+        if (layout.ramAbove4g() > 0) {
+            slots.add(new MemorySlot(MemoryLayout.FOUR_GIB, layout.ramAbove4g(), MemoryLayout.FOUR_GIB));
+        }
+        if (layout.topOfRam() > MONITOR_AREA) {
+            throw new IllegalArgumentException("unsupported: more than 32 GiB of guest RAM under the monitor");
+        }
+        return Vm.create(cpu, vmx, slots, new MonitorArea(MONITOR_AREA), VmConfig.defaults().withTrace(config.trace()));
+    }
+
+    /** The monitor's VM in {@link Mode#EPT}, else null. */
+    public Vm vm() {
+        return vm;
     }
 
     /**
@@ -103,19 +147,22 @@ public final class Machine {
                 break;
             }
             long slice = Math.min(SLICE, limit - cpu.instructions());
-            stop = cpu.run(slice);
+            stop = vm != null ? vm.vcpu().run(slice) : cpu.run(slice);
             if (stop != StopReason.INSTRUCTION_LIMIT) {
                 break;
             }
         }
         long hostNanos = System.nanoTime() - start;
+        if (vm != null) {
+            vm.vcpu().finish(); // the statistics end here, whatever ended the run
+        }
         return result(stop, hostNanos);
     }
 
     private RunResult result(StopReason stop, long hostNanos) {
         OptionalInt exit = platform.exitStatus();
         Outcome outcome;
-        String detail = cpu.stopDetail();
+        String detail = vm != null ? vm.vcpu().stopDetail() : cpu.stopDetail();
         if (exit.isPresent()) {
             outcome = Outcome.GUEST_EXIT;
         } else {
@@ -126,7 +173,7 @@ public final class Machine {
                 case UNSUPPORTED -> Outcome.UNSUPPORTED;
                 case INTERNAL_ERROR -> Outcome.INTERNAL_ERROR;
                 case PLATFORM_STOP -> Outcome.SHUTDOWN;
-                // The machine never asks the CPU to stop at VM exits (no Java monitor here yet).
+                // The monitor handles every VM exit; one reaching here is a bug.
                 case VM_EXIT -> Outcome.INTERNAL_ERROR;
             };
             if (timedOut && stop == StopReason.INSTRUCTION_LIMIT) {
@@ -140,6 +187,8 @@ public final class Machine {
             }
         }
         return new RunResult(outcome, exit.orElse(-1), detail, cpu.instructions(), cpu.cycles(),
-                cpu.unimplementedInstructions(), cpu.translationCounters(), hostNanos);
+                cpu.unimplementedInstructions(), cpu.translationCounters(), hostNanos, config.mode(),
+                vm == null ? 0 : vm.vcpu().exits(), vm == null ? 0 : vm.vcpu().idleCycles(),
+                vm == null || outcome == Outcome.GUEST_EXIT ? "" : vm.vcpu().report());
     }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.vtsim.cost.CostProfile;
+import org.vtsim.monitor.stats.ExitSink;
 import org.vtsim.platform.PcPlatform;
 import org.vtsim.platform.boot.BootModule;
 
@@ -22,11 +23,15 @@ import org.vtsim.platform.boot.BootModule;
  * @param serialOut where COM1's output goes
  * @param vmx whether the CPU has VMX (a VMX unit with the default capabilities, for guest-side
  *     hypervisors); off by default so native runs stay the baseline
+ * @param mode native, or under the monitor with EPT (the guest then sees no VMX: {@code vmx} with
+ *     {@link Mode#EPT} would be nested virtualization, which the monitor does not offer)
+ * @param trace receives every exit of an EPT run (a Chrome trace writer), or null
  */
 public record MachineConfig(long ramBytes, long cpuHz, CostProfile costs, String append, List<BootModule> modules,
-        long maxInstructions, Instant epoch, OutputStream serialOut, boolean vmx) {
+        long maxInstructions, Instant epoch, OutputStream serialOut, boolean vmx, Mode mode, ExitSink trace) {
     public MachineConfig {
         Objects.requireNonNull(costs, "costs");
+        Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(epoch, "epoch");
         Objects.requireNonNull(serialOut, "serialOut");
         append = append == null ? "" : append;
@@ -36,33 +41,48 @@ public record MachineConfig(long ramBytes, long cpuHz, CostProfile costs, String
         }
     }
 
-    /** The defaults: QEMU's 128 MiB, 2 GHz, the Skylake profile, no limit, a fixed epoch. */
+    /** The defaults: QEMU's 128 MiB, 2 GHz, the Skylake profile, no limit, a fixed epoch, native. */
     public static MachineConfig defaults(OutputStream serialOut) {
         return new MachineConfig(PcPlatform.DEFAULT_RAM, PcPlatform.DEFAULT_CPU_HZ, CostProfile.skylake(), "",
-                List.of(), 0, PcPlatform.DEFAULT_EPOCH, serialOut, false);
+                List.of(), 0, PcPlatform.DEFAULT_EPOCH, serialOut, false, Mode.NATIVE, null);
+    }
+
+    public MachineConfig withMode(Mode m) {
+        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, vmx, m,
+                trace);
+    }
+
+    public MachineConfig withTrace(ExitSink sink) {
+        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, vmx, mode,
+                sink);
     }
 
     public MachineConfig withAppend(String text) {
-        return new MachineConfig(ramBytes, cpuHz, costs, text, modules, maxInstructions, epoch, serialOut, vmx);
+        return new MachineConfig(ramBytes, cpuHz, costs, text, modules, maxInstructions, epoch, serialOut, vmx, mode,
+                trace);
     }
 
     public MachineConfig withRam(long bytes) {
-        return new MachineConfig(bytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, vmx);
+        return new MachineConfig(bytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, vmx, mode,
+                trace);
     }
 
     public MachineConfig withCosts(CostProfile p) {
-        return new MachineConfig(ramBytes, cpuHz, p, append, modules, maxInstructions, epoch, serialOut, vmx);
+        return new MachineConfig(ramBytes, cpuHz, p, append, modules, maxInstructions, epoch, serialOut, vmx, mode,
+                trace);
     }
 
     public MachineConfig withMaxInstructions(long n) {
-        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, n, epoch, serialOut, vmx);
+        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, n, epoch, serialOut, vmx, mode, trace);
     }
 
     public MachineConfig withModules(List<BootModule> m) {
-        return new MachineConfig(ramBytes, cpuHz, costs, append, m, maxInstructions, epoch, serialOut, vmx);
+        return new MachineConfig(ramBytes, cpuHz, costs, append, m, maxInstructions, epoch, serialOut, vmx, mode,
+                trace);
     }
 
     public MachineConfig withVmx(boolean on) {
-        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, on);
+        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, on, mode,
+                trace);
     }
 }

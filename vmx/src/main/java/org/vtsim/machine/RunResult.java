@@ -10,9 +10,15 @@ import java.util.Map;
  * @param detail a one-line explanation for outcomes other than a guest exit
  * @param unimplemented instructions the guest met that the model lacks, by "opcode bytes mnemonic", with counts
  * @param translation the translation counters (TLB hits and misses, walks, walk references), by name
+ * @param mode how the guest ran
+ * @param exits VM exits (0 natively)
+ * @param idleCycles cycles the vCPU spent halted under the monitor (0 natively)
+ * @param report the monitor's report for a VM that stopped other than by the guest's exit (VMCS dump,
+ *     failed entry checks, guest state), or ""
  */
 public record RunResult(Outcome outcome, int exitStatus, String detail, long instructions, long cycles,
-        Map<String, Long> unimplemented, Map<String, Long> translation, long hostNanos) {
+        Map<String, Long> unimplemented, Map<String, Long> translation, long hostNanos, Mode mode, long exits,
+        long idleCycles, String report) {
     public RunResult {
         unimplemented = Map.copyOf(unimplemented);
         translation = Map.copyOf(translation);
@@ -20,6 +26,11 @@ public record RunResult(Outcome outcome, int exitStatus, String detail, long ins
 
     public double cyclesPerInstruction() {
         return instructions == 0 ? 0 : (double) cycles / instructions;
+    }
+
+    /** VM exits per million guest instructions. */
+    public double exitsPerMillionInstructions() {
+        return instructions == 0 ? 0 : exits * 1e6 / instructions;
     }
 
     /** Simulated instructions per host second, in millions. */

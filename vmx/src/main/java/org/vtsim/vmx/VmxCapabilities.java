@@ -110,7 +110,7 @@ public final class VmxCapabilities {
                 proc1);
         int sec1 = DESCRIPTOR_TABLE_EXITING | ENABLE_RDTSCP | WBINVD_EXITING | PAUSE_LOOP_EXITING | RDRAND_EXITING
                 | ENABLE_INVPCID | RDSEED_EXITING | USE_TSC_SCALING
-                | (ept ? ENABLE_EPT : 0) | (vpid ? ENABLE_VPID : 0);
+                | (ept ? ENABLE_EPT | UNRESTRICTED_GUEST : 0) | (vpid ? ENABLE_VPID : 0);
         this.procbasedCtls2 = ctl(0, sec1);
         // "Load IA32_PERF_GLOBAL_CTRL" is not advertised on exit or entry: the model has no
         // performance counters (CPUID leaf 0AH reports none), so there is no MSR to load.
@@ -130,7 +130,9 @@ public final class VmxCapabilities {
         // 8:6 activity states: HLT only (bit 6); 24:16 four CR3-target values; 27:25 MSR lists up to
         // 512 entries; 29 VMWRITE to any supported field (SDM A.6).
         this.misc = 5 | 1L << 5 | 1L << 6 | 4L << 16 | 1L << 29;
-        // CR0: PE, NE and PG fixed to 1 (no unrestricted guest); CR4: VMXE fixed to 1 (SDM A.7, A.8).
+        // CR0: PE, NE and PG fixed to 1; CR4: VMXE fixed to 1 (SDM A.7, A.8). With "unrestricted guest"
+        // (advertised with EPT) PE and PG are exempt in the guest CR0 at VM entry (SDM 26.3.1.1), but
+        // FIXED0 still reports them, as the SDM says.
         this.cr0Fixed0 = 0x80000021L;
         this.cr0Fixed1 = 0xffffffffL;
         this.cr4Fixed0 = 1L << 13;
@@ -162,7 +164,8 @@ public final class VmxCapabilities {
      * "enable VPID" may be 1, IA32_VMX_EPT_VPID_CAP reports execute-only pages, 4- and 5-level walks,
      * UC/WB, 2 MiB and 1 GiB pages, accessed/dirty flags, advanced EPT-violation information, INVEPT
      * (single- and all-context) and INVVPID (all four types) — SDM A.10; the EPT/VPID VMCS fields exist.
-     * Unrestricted guest, PML, VM functions and #VE stay off (not modelled).
+     * "Unrestricted guest" may be 1 (only with EPT: a guest in protected mode with paging off, as
+     * multiboot enters; real mode stays unsupported in the CPU). PML, VM functions and #VE stay off.
      */
     public static VmxCapabilities skylake(CpuidModel cpu) {
         return new VmxCapabilities(cpu, true, true);
