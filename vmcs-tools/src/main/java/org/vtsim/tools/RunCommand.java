@@ -17,6 +17,12 @@ import org.vtsim.cost.CostProfile;
 import org.vtsim.guests.Guests;
 import org.vtsim.machine.Machine;
 import org.vtsim.machine.MachineConfig;
+import org.vtsim.machine.Mode;
+import org.vtsim.monitor.stats.ChromeTraceWriter;
+import org.vtsim.monitor.stats.ExitStatsCsv;
+import org.vtsim.monitor.stats.ExitStatsJson;
+import org.vtsim.monitor.stats.ExitStatsReport;
+import org.vtsim.monitor.stats.PerfKvmTable;
 import org.vtsim.machine.RunResult;
 import org.vtsim.platform.MemorySize;
 import org.vtsim.platform.boot.BootImageException;
@@ -48,10 +54,31 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "Image file or bundled guest name.")
     String image;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "native",
-            description = "Memory virtualisation: native (bare metal, no VMM). ept and shadow come with the "
-                    + "monitor. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "native (bare metal, no VMM: the baseline) or ept (unmodified guest under the KVM-like "
+                    + "monitor in VMX non-root operation with EPT; devices behind VM exits). Default: ept, but "
+                    + "native for a guest that needs VMX itself (nested VMX is not modelled).")
     String mode;
+
+    @Option(names = "--stats", description = "After the summary, print the VM-exit statistics on stderr in the "
+            + "layout of 'perf kvm stat report' (ept mode).")
+    boolean stats;
+
+    @Option(names = "--stats-json", paramLabel = "FILE",
+            description = "Write the VM-exit statistics as JSON (schema vtsim-exit-stats/1, docs/exit-stats.md).")
+    Path statsJson;
+
+    @Option(names = "--stats-csv", paramLabel = "FILE", description = "Write the VM-exit statistics as CSV.")
+    Path statsCsv;
+
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Write every VM exit (reason, RIP, qualification, cycles) as a Chrome trace-event JSON "
+                    + "file that opens in Perfetto or chrome://tracing.")
+    Path trace;
+
+    @Option(names = "--sort", paramLabel = "KEY", defaultValue = "samples",
+            description = "Order of the --stats tables: samples or time. Default: ${DEFAULT-VALUE}.")
+    String sort;
 
     @Option(names = "--vmx", negatable = true,
             description = "Give the CPU VMX (VT-x) so the guest itself can be a hypervisor: CPUID.1:ECX.VMX, "
@@ -95,10 +122,20 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter err) throws UsageProblem {
-        if (!mode.equals("native")) {
-            throw new UsageProblem(mode.equals("ept") || mode.equals("shadow")
-                    ? "unsupported: --mode " + mode + " needs the VMX monitor, which this version does not have yet"
-                    : "unknown --mode '" + mode + "' (known: native)");
+        if ("shadow".equals(mode)) {
+            throw new UsageProblem("unsupported: --mode shadow (shadow paging) is not implemented yet; use native or ept");
+        }
+        Mode runMode;
+        try {
+            runMode = mode == null ? Mode.EPT : Mode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new UsageProblem(e.getMessage());
+        }
+        ExitStatsReport.Sort order;
+        try {
+            order = ExitStatsReport.Sort.parse(sort);
+        } catch (IllegalArgumentException e) {
+            throw new UsageProblem("--sort: " + e.getMessage());
         }
         if (timeoutSeconds < 0 || Double.isNaN(timeoutSeconds)) {
             throw new UsageProblem("--timeout must not be negative");
@@ -138,6 +175,18 @@ final class RunCommand implements Callable<Integer> {
                     + String.join(", ", Guests.allNames()) + ")");
         }
         boolean withVmx = vmx != null ? vmx : Guests.needsVmx(image) && !Files.isRegularFile(file);
+        if (withVmx && runMode == Mode.EPT) {
+            if (mode != null) {
+                throw new UsageProblem("unsupported: --vmx with --mode ept (a guest hypervisor under the monitor "
+                        + "would need nested VMX); use --mode native");
+            }
+            runMode = Mode.NATIVE; // the default for a guest that is itself a hypervisor
+        }
+        boolean wantStats = stats || statsJson != null || statsCsv != null || trace != null;
+        if (wantStats && runMode != Mode.EPT) {
+            throw new UsageProblem("--stats, --stats-json, --stats-csv and --trace need --mode ept (a native run "
+                    + "has no VM exits)");
+        }
         List<BootModule> modules = new ArrayList<>();
         for (String spec : initrds) {
             String f = spec.strip().split("\\s+", 2)[0];
@@ -155,11 +204,23 @@ final class RunCommand implements Callable<Integer> {
         };
         MachineConfig config = MachineConfig.defaults(serial)
                 .withRam(ram).withCosts(costs).withAppend(args == null ? "" : args)
-                .withMaxInstructions(maxInstructions).withModules(modules).withVmx(withVmx);
+                .withMaxInstructions(maxInstructions).withModules(modules).withVmx(withVmx).withMode(runMode);
+        ChromeTraceWriter traceWriter = null;
+        if (trace != null) {
+            try {
+                traceWriter = ChromeTraceWriter.open(trace, config.cpuHz() / 1e6, TRACE_EVENTS);
+            } catch (IOException e) {
+                throw new UsageProblem(trace + ": cannot write the trace: " + e.getMessage());
+            }
+            config = config.withTrace(traceWriter);
+        }
         Machine machine;
         try {
             machine = Machine.boot(config, name, bytes);
-        } catch (BootImageException e) {
+        } catch (BootImageException | IllegalArgumentException e) {
+            if (traceWriter != null) {
+                traceWriter.close();
+            }
             throw new UsageProblem(e.getMessage());
         }
         // Ctrl-C: stop the guest at the next slice and still print what was gathered.
@@ -180,6 +241,9 @@ final class RunCommand implements Callable<Integer> {
             err.println("vtsim: cannot write the guest's output: " + e.getMessage());
         }
         RunSummary.print(err, name, result);
+        if (machine.vm() != null) {
+            writeStatistics(err, machine, config, order);
+        }
         printed.countDown();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -187,6 +251,35 @@ final class RunCommand implements Callable<Integer> {
             // Ctrl-C arrived: the hook is already running and waits for the summary above.
         }
         return RunSummary.processStatus(result);
+    }
+
+    /** At most this many exits go to a trace file (the writer records the truncation). */
+    static final long TRACE_EVENTS = 2_000_000;
+
+    /** Statistics and trace, whatever ended the run (the recorder was finished by the machine). */
+    private void writeStatistics(PrintWriter err, Machine machine, MachineConfig config, ExitStatsReport.Sort order) {
+        ExitStatsReport report = machine.vm().vcpu().recorder().report();
+        if (config.trace() != null) {
+            config.trace().close();
+        }
+        if (stats) {
+            err.println();
+            err.print(PerfKvmTable.format(report, order));
+            err.flush();
+        }
+        write(err, statsJson, () -> ExitStatsJson.format(report, config.cpuHz() / 1e6));
+        write(err, statsCsv, () -> ExitStatsCsv.format(report));
+    }
+
+    private static void write(PrintWriter err, Path file, java.util.function.Supplier<String> text) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.writeString(file, text.get());
+        } catch (IOException e) {
+            err.println("vtsim: cannot write " + file + ": " + e.getMessage());
+        }
     }
 
     private static byte[] read(Path p) throws UsageProblem {

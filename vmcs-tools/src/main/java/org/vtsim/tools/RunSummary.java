@@ -2,6 +2,7 @@ package org.vtsim.tools;
 
 import java.io.PrintWriter;
 import java.util.Map;
+import org.vtsim.machine.Mode;
 import org.vtsim.machine.Outcome;
 import org.vtsim.machine.RunResult;
 
@@ -13,9 +14,18 @@ final class RunSummary {
     static void print(PrintWriter err, String image, RunResult r) {
         err.println();
         err.println("vtsim: " + image + ": " + outcomeLine(r));
+        if (!r.report().isEmpty()) {
+            err.print(r.report().endsWith("\n") ? r.report() : r.report() + "\n");
+        }
+        err.printf("  %-28s %s%n", "mode", r.mode().label());
         err.printf("  %-28s %,d%n", "instructions", r.instructions());
         err.printf("  %-28s %,d%n", "simulated cycles", r.cycles());
         err.printf("  %-28s %.3f%n", "cycles per instruction", r.cyclesPerInstruction());
+        if (r.mode() != Mode.NATIVE) {
+            err.printf("  %-28s %,d%n", "VM exits", r.exits());
+            err.printf("  %-28s %.1f%n", "exits per million instr.", r.exitsPerMillionInstructions());
+            err.printf("  %-28s %,d%n", "idle (halted) cycles", r.idleCycles());
+        }
         for (Map.Entry<String, Long> e : new java.util.TreeMap<>(r.translation()).entrySet()) {
             err.printf("  %-28s %,d%n", e.getKey(), e.getValue());
         }

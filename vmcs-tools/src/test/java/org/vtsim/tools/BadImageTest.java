@@ -77,6 +77,6 @@ class BadImageTest {
 
     @Test
     void modesOfLaterIssuesSayUnsupported() {
-        assertOneLineError(vtsim("run", "hello", "--mode", "ept"), "unsupported");
+        assertOneLineError(vtsim("run", "hello", "--mode", "shadow"), "unsupported");
     }
 }
