@@ -45,11 +45,11 @@ final class CrAccessExit {
             if ((value & CpuState.CR4_VMXE) != 0) {
                 throw GuestFault.gp0(); // CR4.VMXE is reserved without VMX (SDM Vol. 3A 2.5)
             }
-            throw new UnsupportedFeature("unsupported: MOV to CR4 exit without a change of CR4.VMXE");
+            throw new UnsupportedFeature("MOV to CR4 exit without a change of CR4.VMXE");
         } else if (cr == 0 && type == ControlRegisterAccessQualification.MOV_TO_CR) {
             writeCr0(vcpu, v, vcpu.register(gpr));
         } else {
-            throw new UnsupportedFeature("unsupported: control-register access exit "
+            throw new UnsupportedFeature("control-register access exit "
                     + ControlRegisterAccessQualification.describe(q));
         }
         vcpu.skipInstruction(v);

@@ -31,7 +31,7 @@ final class ExceptionExit {
             vcpu.write(VM_ENTRY_INSTRUCTION_LENGTH, v.get32(VM_EXIT_INSTRUCTION_LENGTH));
             return;
         }
-        throw new org.vtsim.cpu.UnsupportedFeature("unsupported: exception exit of type "
+        throw new org.vtsim.cpu.UnsupportedFeature("exception exit of type "
                 + InterruptionInformation.typeName(type));
     }
 }

@@ -47,7 +47,7 @@ final class MmioEmulator {
             default -> {
                 String text = insn.disassemble(rip).strip();
                 int space = text.indexOf(' ');
-                throw new UnsupportedFeature("unsupported: MMIO by " + (space < 0 ? text : text.substring(0, space))
+                throw new UnsupportedFeature("MMIO by " + (space < 0 ? text : text.substring(0, space))
                         + " (" + text + ") at guest-physical 0x" + Long.toHexString(gpa));
             }
         }
