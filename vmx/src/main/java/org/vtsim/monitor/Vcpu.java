@@ -112,9 +112,14 @@ public final class Vcpu {
                 break;
             }
             inGuest = false;
-            handleExit();
+            int reason = handleExit();
             if (stop == null && platform.stopRequested()) {
                 stop(StopReason.PLATFORM_STOP, "device requested stop", "");
+            }
+            if (stop == null && reason == ExitReason.VMX_PREEMPTION_TIMER_EXPIRED.number) {
+                // The end of a time slice: the caller may check its limits (host time, Ctrl-C) even
+                // while the guest idles and retires no instruction.
+                return StopReason.INSTRUCTION_LIMIT;
             }
         }
         return stop;
@@ -250,7 +255,8 @@ public final class Vcpu {
         }
     }
 
-    private void handleExit() {
+    /** Records and dispatches the exit; returns its exit-reason field. */
+    private int handleExit() {
         Vmcs v = vmx.currentVmcs();
         long now = cpu.cycles();
         if (enteredHalted && cpu.instructions() == enteredInstructions) {
@@ -265,7 +271,7 @@ public final class Vcpu {
         if ((reason & ExitReason.ENTRY_FAILURE_BIT) != 0) {
             recorder.exit(now, reason, q, rip, cpu.instructions(), ExitDetail.NONE);
             stop(StopReason.INTERNAL_ERROR, "VM entry failed: " + ExitRecorder.reasonName(reason), explainEntryFailure(v));
-            return;
+            return reason;
         }
         recorder.exit(now, reason, q, rip, cpu.instructions(),
                 ExitDetail.forExit(reason, q, s.gpr[CpuState.RCX], v.get(VM_EXIT_INTERRUPTION_INFORMATION)));
@@ -274,7 +280,7 @@ public final class Vcpu {
         if (h == null) {
             stop(StopReason.UNSUPPORTED, "unsupported: VM exit " + ExitRecorder.reasonName(reason)
                     + " has no handler (guest rip 0x" + Long.toHexString(rip) + ")", dump(v));
-            return;
+            return reason;
         }
         access.load(v);
         try {
@@ -290,6 +296,7 @@ public final class Vcpu {
             stop(StopReason.INTERNAL_ERROR, "monitor error handling " + ExitRecorder.reasonName(reason) + ": " + e,
                     dump(v));
         }
+        return reason;
     }
 
     // ---- for handlers ----

@@ -77,6 +77,19 @@ class ExitHandlersTest {
     }
 
     @Test
+    void thePreemptionTimerEndsARunSliceWhileTheGuestIdles() {
+        // As above, but divide by 128 and a count of 0x7fffffff: the guest halts for ~2^38 cycles.
+        MonitorRig rig = new MonitorRig("c705f000e0feff010000c705e003e0fe0a000000c7052003e0fe40000000"
+                + "c7058003e0feffffff7ffbf4fab821000000e7f4").gate(0x40, MonitorRig.CODE + 0x100);
+        rig.create();
+        assertEquals(StopReason.INSTRUCTION_LIMIT, rig.vm.vcpu().run(1000));
+        assertEquals(1, rig.cpu.instructions(), "the MMIO stores and the HLT are completed by the monitor: only STI retires");
+        assertTrue(rig.cpu.cycles() >= Vcpu.QUANTUM_CYCLES, "returned at the end of a time slice");
+        rig.vm.destroy();
+        assertEquals(1, rig.exits(ExitReason.VMX_PREEMPTION_TIMER_EXPIRED));
+    }
+
+    @Test
     void hltWithInterruptsDisabledStopsAsNatively() {
         MonitorRig rig = new MonitorRig("f4"); // hlt with IF = 0
         rig.create();
