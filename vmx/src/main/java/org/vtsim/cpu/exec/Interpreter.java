@@ -273,10 +273,7 @@ public final class Interpreter {
             case FastOp.MOV_RR32 -> g[i.rm] = g[i.reg] & M32;
             case FastOp.MOV_RR64_REV -> g[i.reg] = g[i.rm];
             case FastOp.MOV_RR32_REV -> g[i.reg] = g[i.rm] & M32;
-            case FastOp.LOAD64 -> g[i.reg] = mem.read(i.seg, ea(i), 8);
-            case FastOp.LOAD32 -> g[i.reg] = mem.read(i.seg, ea(i), 4) & M32;
-            case FastOp.STORE64 -> mem.write(i.seg, ea(i), 8, g[i.reg]);
-            case FastOp.STORE32 -> mem.write(i.seg, ea(i), 4, g[i.reg] & M32);
+            case FastOp.LOAD64, FastOp.LOAD32, FastOp.MOVZX_B_M32, FastOp.STORE64, FastOp.STORE32 -> loadStore(i);
             case FastOp.MOV_RI64 -> g[i.reg] = i.imm;
             case FastOp.MOV_RI32 -> g[i.reg] = i.imm & M32;
             case FastOp.LEA64 -> g[i.reg] = ea(i);
@@ -288,7 +285,6 @@ public final class Interpreter {
             }
             case FastOp.JMP_REL -> jumpTo(state.rip + i.imm, i.osz);
             case FastOp.MOVZX_B_R32 -> g[i.reg] = g[i.rm] & 0xff;
-            case FastOp.MOVZX_B_M32 -> g[i.reg] = mem.read(i.seg, ea(i), 1) & M32;
             case FastOp.SHIFT_I64 -> g[i.rm] = Alu.shift(flags, i.sub, 8, g[i.rm], (int) i.imm);
             case FastOp.SHIFT_I32 -> g[i.rm] = Alu.shift(flags, i.sub, 4, g[i.rm] & M32, (int) i.imm) & M32;
             case FastOp.IMUL_RR64 -> {
@@ -355,6 +351,22 @@ public final class Interpreter {
     }
 
     private static final long M32 = 0xffffffffL;
+
+    /**
+     * The plain loads and stores of {@link #execute}, grouped behind one arm of its switch. As five
+     * arms each inlining the whole memory path they used up C2's inlining budget for
+     * {@link #execute} (DesiredMethodLimit), and Jcc's condition, jumpTo and ea were left as calls.
+     */
+    private void loadStore(Insn i) {
+        final long[] g = gpr;
+        switch (i.fast) {
+            case FastOp.LOAD64 -> g[i.reg] = mem.read(i.seg, ea(i), 8);
+            case FastOp.LOAD32 -> g[i.reg] = mem.read(i.seg, ea(i), 4) & M32;
+            case FastOp.MOVZX_B_M32 -> g[i.reg] = mem.read(i.seg, ea(i), 1) & M32;
+            case FastOp.STORE64 -> mem.write(i.seg, ea(i), 8, g[i.reg]);
+            default -> mem.write(i.seg, ea(i), 4, g[i.reg] & M32); // STORE32
+        }
+    }
 
     /** ADD with its lazy flags as {@link Alu#alu} records them; returns the unmasked sum. */
     private long add(int size, long a, long b) {
