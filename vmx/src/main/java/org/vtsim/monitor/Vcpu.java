@@ -203,14 +203,6 @@ public final class Vcpu {
      */
     private void prepareEvents(Vmcs v) {
         platform.advanceTo(cpu.cycles());
-        long blocking = v.get(GUEST_INTERRUPTIBILITY_STATE);
-        if (v.get32(GUEST_ACTIVITY_STATE) == 1 && (blocking & 3) != 0) {
-            // A guest halted by STI;HLT: the STI shadow ended with the HLT (SDM Vol. 2B STI), but an exit
-            // taken while halted saves it as still in force (the model counts the shadow by retired
-            // instructions, and the HLT completed in the monitor); HLT with blocking fails VM entry
-            // (SDM 26.3.1.5), so the monitor drops the stale bits.
-            write(GUEST_INTERRUPTIBILITY_STATE, blocking & ~3L);
-        }
         int proc = v.get32(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS);
         int pin = v.get32(PIN_BASED_VM_EXECUTION_CONTROLS);
         int newProc = proc & ~PrimaryProcessorBasedControls.INTERRUPT_WINDOW_EXITING;

@@ -213,6 +213,11 @@ final class VmExit {
      */
     private long interruptibility(Vmcs v) {
         long nmi = v.get(GUEST_INTERRUPTIBILITY_STATE) & 8;
+        if (cpu.halted()) {
+            // The logical processor is in the HLT state: the STI or MOV SS shadow covered the HLT and
+            // ended with it (SDM Vol. 2B STI), so no such blocking is in force at this exit.
+            return nmi;
+        }
         if (cpu.interruptShadow()) {
             return nmi | (cpu.interruptShadowByMovSs() ? 2 : 1);
         }

@@ -361,6 +361,34 @@ class NonRootExitsTest {
         assertEquals(VmxMachine.GUEST_CODE + 1, m.r(GUEST_RIP));
         assertTrue(m.cpu.cycles() - start >= 1000 << 5, "idled until the timer expired");
     }
+
+    @Test
+    void noStiBlockingIsSavedWhileHalted() {
+        // sti; hlt with HLT exiting: the HLT exit saves blocking by STI (the shadow covers the HLT,
+        // SDM 24.4.2). A monitor completes the HLT and resumes in the HLT state without blocking
+        // (26.3.1.5 forbids HLT with blocking); an exit taken while halted must then save no
+        // blocking either — the shadow ended with the HLT (SDM Vol. 2B STI) — or the next VMRESUME
+        // into the HLT state would fail.
+        VmxMachine m = launched("fb f4"); // sti; hlt
+        m.setControl(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS, PrimaryProcessorBasedControls.HLT_EXITING);
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmlaunch());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(100), m.cpu.stopDetail());
+        assertEquals(ExitReason.HLT.number, m.r(EXIT_REASON));
+        assertEquals(1, m.r(GUEST_INTERRUPTIBILITY_STATE) & 3, "blocking by STI covers the HLT");
+        m.w(GUEST_RIP, m.r(GUEST_RIP) + 1);
+        m.w(GUEST_INTERRUPTIBILITY_STATE, 0);
+        m.w(GUEST_ACTIVITY_STATE, 1);
+        m.setControl(PIN_BASED_VM_EXECUTION_CONTROLS, PinBasedControls.ACTIVATE_VMX_PREEMPTION_TIMER);
+        m.w(VMX_PREEMPTION_TIMER_VALUE, 10);
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmresume());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(100), m.cpu.stopDetail());
+        assertEquals(ExitReason.VMX_PREEMPTION_TIMER_EXPIRED.number, m.r(EXIT_REASON));
+        assertEquals(1, m.r(GUEST_ACTIVITY_STATE));
+        assertEquals(0, m.r(GUEST_INTERRUPTIBILITY_STATE) & 3);
+        m.w(VMX_PREEMPTION_TIMER_VALUE, 10);
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmresume());
+    }
+
     /** An interrupt gate for {@code vector} in the guest IDT (0x7000) to {@code handler}, CS = 8 (GDT[1]). */
     private static void gate(VmxMachine m, int vector, long handler) {
         var mem = m.cpu.memory();
