@@ -24,6 +24,7 @@ final class RunSummary {
         if (r.mode() != Mode.NATIVE) {
             err.printf("  %-28s %,d%n", "VM exits", r.exits());
             err.printf("  %-28s %.1f%n", "exits per million instr.", r.exitsPerMillionInstructions());
+            err.printf("  %-28s %s %%%n", "instructions without an exit", percent(r.instructionsWithoutExitShare()));
             err.printf("  %-28s %,d%n", "idle (halted) cycles", r.idleCycles());
         }
         for (Map.Entry<String, Long> e : new java.util.TreeMap<>(r.translation()).entrySet()) {
@@ -39,6 +40,14 @@ final class RunSummary {
         }
         err.printf("  %-28s %.3f s (%.1f MIPS)%n", "host time", r.hostNanos() / 1e9, r.mips());
         err.flush();
+    }
+
+    /**
+     * A share as a percentage with two decimals, truncated rather than rounded so that 99.996 % prints
+     * 99.99, never 100.00 while some instruction did exit.
+     */
+    static String percent(double share) {
+        return String.format("%.2f", Math.floor(share * 10_000) / 100);
     }
 
     static String outcomeLine(RunResult r) {

@@ -29,6 +29,14 @@ class RunStatsTest {
         assertTrue(r[1].matches("(?s).*mode\\s+ept\\n.*"), r[1]);
         assertTrue(r[1].matches("(?s).*VM exits\\s+[1-9][0-9,]*\\n.*"), r[1]);
         assertTrue(r[1].contains("exits per million instr."), r[1]);
+        assertTrue(r[1].matches("(?s).*instructions without an exit\\s+\\d{1,3}\\.\\d\\d %\\n.*"), r[1]);
+    }
+
+    @Test
+    void theExitFreeShareIsTruncatedNotRounded() {
+        assertEquals("99.99", RunSummary.percent(0.999_96));
+        assertEquals("100.00", RunSummary.percent(1.0));
+        assertEquals("0.00", RunSummary.percent(0.0));
     }
 
     @Test

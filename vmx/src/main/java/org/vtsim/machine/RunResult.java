@@ -33,6 +33,20 @@ public record RunResult(Outcome outcome, int exitStatus, String detail, long ins
         return instructions == 0 ? 0 : exits * 1e6 / instructions;
     }
 
+    /**
+     * The share of guest instructions that ran without a VM exit (Popek and Goldberg's efficiency:
+     * "a statistically dominant subset" runs directly), as a fraction in [0, 1]; 1 natively. An
+     * instruction that exits is emulated by the monitor and does not retire in the guest, so it is not
+     * in {@link #instructions}: the share is instructions / (instructions + exits). Every exit is
+     * counted as one instruction that did not run directly, also the asynchronous ones (preemption
+     * timer, external interrupt, interrupt window) that stand for no instruction, so this is a lower
+     * bound.
+     */
+    public double instructionsWithoutExitShare() {
+        long total = instructions + exits;
+        return total == 0 ? 1 : (double) instructions / total;
+    }
+
     /** Simulated instructions per host second, in millions. */
     public double mips() {
         return hostNanos == 0 ? 0 : instructions * 1e3 / hostNanos;
