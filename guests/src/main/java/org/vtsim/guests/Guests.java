@@ -33,6 +33,15 @@ public final class Guests {
      */
     public static final List<String> VMX_NAMES = List.of("vmx-basic");
 
+    /**
+     * Workloads that only make sense on a (virtual) machine and have no host build: {@code hostile}
+     * (writes garbage to every port and many MSRs, scans guest-physical memory far beyond its RAM,
+     * then never stops), for the monitor's resource-control check. Kept out of {@link #NAMES}: it
+     * never exits, so the native-run and equivalence tests cannot run it; its expected output is the
+     * part printed before the endless loop, recorded from a vtsim run (see guests/README.md).
+     */
+    public static final List<String> GUEST_ONLY_NAMES = List.of("hostile");
+
     /** Exit-device status of a successful run: guest code {@value #GUEST_EXIT_OK} → (0 &lt;&lt; 1) | 1. */
     public static final int STATUS_OK = 1;
     public static final int GUEST_EXIT_OK = 0;
@@ -46,7 +55,7 @@ public final class Guests {
 
     /** True if {@code name} is a bundled workload (native or VMX). */
     public static boolean exists(String name) {
-        return NAMES.contains(name) || VMX_NAMES.contains(name);
+        return NAMES.contains(name) || VMX_NAMES.contains(name) || GUEST_ONLY_NAMES.contains(name);
     }
 
     /** True if {@code name} is a bundled workload that needs a CPU with VMX. */
@@ -54,9 +63,9 @@ public final class Guests {
         return VMX_NAMES.contains(name);
     }
 
-    /** Every bundled workload: {@link #NAMES} then {@link #VMX_NAMES}. */
+    /** Every bundled workload: {@link #NAMES}, {@link #VMX_NAMES}, then {@link #GUEST_ONLY_NAMES}. */
     public static List<String> allNames() {
-        return java.util.stream.Stream.concat(NAMES.stream(), VMX_NAMES.stream()).toList();
+        return java.util.stream.Stream.of(NAMES, VMX_NAMES, GUEST_ONLY_NAMES).flatMap(List::stream).toList();
     }
 
     /** The image bytes of a bundled workload (an ELF32 multiboot v1 kernel). */

@@ -114,6 +114,15 @@ class GuestsTest {
             assertTrue(Guests.exists(name) && Guests.needsVmx(name));
         }
         assertFalse(Guests.needsVmx("hello"));
-        assertEquals(Guests.NAMES.size() + Guests.VMX_NAMES.size(), Guests.allNames().size());
+        assertEquals(Guests.NAMES.size() + Guests.VMX_NAMES.size() + Guests.GUEST_ONLY_NAMES.size(),
+                Guests.allNames().size());
+    }
+
+    @Test
+    void guestOnlyWorkloadsAreKeptApartFromTheOtherLists() {
+        for (String name : Guests.GUEST_ONLY_NAMES) {
+            assertFalse(Guests.NAMES.contains(name) || Guests.VMX_NAMES.contains(name), name);
+            assertTrue(Guests.exists(name) && !Guests.needsVmx(name));
+        }
     }
 }
