@@ -110,7 +110,8 @@ public final class VmxCapabilities {
                 proc1);
         int sec1 = DESCRIPTOR_TABLE_EXITING | ENABLE_RDTSCP | WBINVD_EXITING | PAUSE_LOOP_EXITING | RDRAND_EXITING
                 | ENABLE_INVPCID | RDSEED_EXITING | USE_TSC_SCALING
-                | (ept ? ENABLE_EPT | UNRESTRICTED_GUEST : 0) | (vpid ? ENABLE_VPID : 0);
+                | (ept ? ENABLE_EPT | UNRESTRICTED_GUEST | MODE_BASED_EXECUTE_CONTROL_FOR_EPT : 0)
+                | (vpid ? ENABLE_VPID : 0);
         this.procbasedCtls2 = ctl(0, sec1);
         // "Load IA32_PERF_GLOBAL_CTRL" is not advertised on exit or entry: the model has no
         // performance counters (CPUID leaf 0AH reports none), so there is no MSR to load.
