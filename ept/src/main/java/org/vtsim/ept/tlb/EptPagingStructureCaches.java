@@ -1,7 +1,5 @@
 package org.vtsim.ept.tlb;
 
-import java.util.Arrays;
-
 import org.vtsim.ept.ept.EptContext;
 import org.vtsim.ept.ept.EptPagingStructureCache;
 
@@ -13,30 +11,15 @@ import org.vtsim.ept.ept.EptPagingStructureCache;
  * not associated with VPIDs or PCIDs (28.4.1). Sizes are not published by Intel; configurable.
  */
 public final class EptPagingStructureCaches implements EptPagingStructureCache {
-    private static final long INVALID = -1L;
+    /** Guest-physical mappings are not associated with PCIDs (28.4.1): one PCID slot, 0. */
+    private static final int NO_PCID = 0;
 
-    private final long[][] key = new long[6][];
-    private final long[][] ctxTag = new long[6][];
-    private final long[][] table = new long[6][];
-    private final int[][] perms = new int[6][];
-    private final long[][] stamp = new long[6][];
-    private final long[] hits = new long[6];
-    private long clock;
+    private final LevelCaches caches;
     private long tag;
-    private long hitTable;
-    private int hitPerms;
 
     /** Entries per cache for the EPT PDE, PDPTE, PML4E and PML5E levels (0 disables one). */
     public EptPagingStructureCaches(int pde, int pdpte, int pml4e, int pml5e) {
-        int[] sizes = {0, 0, pde, pdpte, pml4e, pml5e};
-        for (int l = 2; l <= 5; l++) {
-            key[l] = new long[sizes[l]];
-            Arrays.fill(key[l], INVALID);
-            ctxTag[l] = new long[sizes[l]];
-            table[l] = new long[sizes[l]];
-            perms[l] = new int[sizes[l]];
-            stamp[l] = new long[sizes[l]];
-        }
+        caches = new LevelCaches(pde, pdpte, pml4e, pml5e);
     }
 
     /** The tag (standing for the current EP4TA) new entries get and lookups require. */
@@ -53,19 +36,8 @@ public final class EptPagingStructureCaches implements EptPagingStructureCache {
     @Override
     public int lookup(EptContext ctx, long gpa) {
         for (int l = 2; l <= ctx.levels; l++) {
-            long[] k = key[l];
-            if (k.length == 0) {
-                continue;
-            }
-            long want = keyOf(ctx, gpa, l);
-            for (int i = 0; i < k.length; i++) {
-                if (k[i] == want && ctxTag[l][i] == tag) {
-                    stamp[l][i] = ++clock;
-                    hitTable = table[l][i];
-                    hitPerms = perms[l][i];
-                    hits[l]++;
-                    return l;
-                }
+            if (!caches.disabled(l) && caches.lookup(l, keyOf(ctx, gpa, l), NO_PCID, tag)) {
+                return l;
             }
         }
         return 0;
@@ -73,84 +45,42 @@ public final class EptPagingStructureCaches implements EptPagingStructureCache {
 
     @Override
     public long hitTable() {
-        return hitTable;
+        return caches.hitTable();
     }
 
     @Override
     public int hitPermissions() {
-        return hitPerms;
+        return caches.hitPayload();
     }
 
     @Override
     public void fill(EptContext ctx, long gpa, int level, long next, int p) {
-        long[] k = key[level];
-        if (k.length == 0) {
-            return;
+        if (!caches.disabled(level)) {
+            caches.fill(level, keyOf(ctx, gpa, level), NO_PCID, tag, next, p);
         }
-        long want = keyOf(ctx, gpa, level);
-        int victim = 0;
-        for (int i = 0; i < k.length; i++) {
-            if (k[i] == want && ctxTag[level][i] == tag) {
-                victim = i;
-                break;
-            }
-            if (k[i] == INVALID) {
-                if (k[victim] != INVALID) {
-                    victim = i;
-                }
-            } else if (k[victim] != INVALID && stamp[level][i] < stamp[level][victim]) {
-                victim = i;
-            }
-        }
-        k[victim] = want;
-        ctxTag[level][victim] = tag;
-        table[level][victim] = next;
-        perms[level][victim] = p;
-        stamp[level][victim] = ++clock;
     }
 
     /** EPT violation or misconfiguration (SDM 28.4.3.1): the current tag's entries that would translate {@code gpa}. */
     public void invalidateAddress(EptContext ctx, long gpa) {
         for (int l = 2; l <= 5; l++) {
-            long want = keyOf(ctx, gpa, l);
-            for (int i = 0; i < key[l].length; i++) {
-                if (key[l][i] == want && ctxTag[l][i] == tag) {
-                    key[l][i] = INVALID;
-                }
-            }
+            caches.invalidate(l, keyOf(ctx, gpa, l), NO_PCID, tag);
         }
     }
 
     /** Every entry of context tag {@code t} (INVEPT single-context). */
     public void invalidateTag(long t) {
-        for (int l = 2; l <= 5; l++) {
-            for (int i = 0; i < key[l].length; i++) {
-                if (ctxTag[l][i] == t) {
-                    key[l][i] = INVALID;
-                }
-            }
-        }
+        caches.invalidateTag(t, -1);
     }
 
     public void invalidateAll() {
-        for (int l = 2; l <= 5; l++) {
-            Arrays.fill(key[l], INVALID);
-        }
+        caches.invalidateAll();
     }
 
     public long hits(int level) {
-        return hits[level];
+        return caches.hits(level);
     }
 
     public int validEntries() {
-        int n = 0;
-        for (int l = 2; l <= 5; l++) {
-            for (long k : key[l]) {
-                if (k != INVALID) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        return caches.validEntries();
     }
 }
