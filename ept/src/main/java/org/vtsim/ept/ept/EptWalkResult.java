@@ -1,9 +1,9 @@
 package org.vtsim.ept.ept;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.vtsim.ept.paging.WalkReference;
+import org.vtsim.ept.paging.WalkReferences;
 
 /**
  * The outcome of one EPT walk (SDM Vol. 3C 28.3), reused from walk to walk: a host-physical
@@ -16,11 +16,7 @@ public final class EptWalkResult {
     /** Reads of up to 5 levels and as many A/D writes. */
     private static final int MAX_REFERENCES = 12;
 
-    private final long[] refAddress = new long[MAX_REFERENCES];
-    private final long[] refValue = new long[MAX_REFERENCES];
-    private final byte[] refLevel = new byte[MAX_REFERENCES];
-    private final boolean[] refWrite = new boolean[MAX_REFERENCES];
-    private int refCount;
+    private final WalkReferences refs = new WalkReferences(MAX_REFERENCES);
 
     long gpa;
     int access;
@@ -58,7 +54,7 @@ public final class EptWalkResult {
         qualificationAccess = 0;
         pscHitLevel = 0;
         cached = false;
-        refCount = 0;
+        refs.clear();
     }
 
     /**
@@ -91,11 +87,7 @@ public final class EptWalkResult {
     }
 
     void addReference(long address, int level, long value, boolean write) {
-        refAddress[refCount] = address;
-        refValue[refCount] = value;
-        refLevel[refCount] = (byte) level;
-        refWrite[refCount] = write;
-        refCount++;
+        refs.add(address, level, value, write);
     }
 
     public long gpa() {
@@ -181,43 +173,33 @@ public final class EptWalkResult {
     }
 
     public int referenceCount() {
-        return refCount;
+        return refs.count();
     }
 
     /** Number of entry reads (not A/D writes). */
     public int readCount() {
-        int n = 0;
-        for (int i = 0; i < refCount; i++) {
-            if (!refWrite[i]) {
-                n++;
-            }
-        }
-        return n;
+        return refs.readCount();
     }
 
     public long referenceAddress(int i) {
-        return refAddress[i];
+        return refs.address(i);
     }
 
     public long referenceValue(int i) {
-        return refValue[i];
+        return refs.value(i);
     }
 
     public int referenceLevel(int i) {
-        return refLevel[i];
+        return refs.level(i);
     }
 
     public boolean referenceIsWrite(int i) {
-        return refWrite[i];
+        return refs.isWrite(i);
     }
 
     /** The references as records (allocates: tests and tools). */
     public List<WalkReference> references() {
-        List<WalkReference> l = new ArrayList<>(refCount);
-        for (int i = 0; i < refCount; i++) {
-            l.add(new WalkReference(refAddress[i], refLevel[i], refValue[i], refWrite[i]));
-        }
-        return l;
+        return refs.toList();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.vtsim.ept.paging;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,11 +11,7 @@ public final class WalkResult {
     /** Reads of up to 5 levels and as many A/D writes, with room to spare. */
     private static final int MAX_REFERENCES = 16;
 
-    private final long[] refAddress = new long[MAX_REFERENCES];
-    private final long[] refValue = new long[MAX_REFERENCES];
-    private final byte[] refLevel = new byte[MAX_REFERENCES];
-    private final boolean[] refWrite = new boolean[MAX_REFERENCES];
-    private int refCount;
+    private final WalkReferences refs = new WalkReferences(MAX_REFERENCES);
 
     long linear;
     int access;
@@ -48,15 +43,11 @@ public final class WalkResult {
         this.leafLevel = 0;
         this.startLevel = 0;
         this.pscHitLevel = 0;
-        this.refCount = 0;
+        refs.clear();
     }
 
     void addReference(long address, int level, long value, boolean write) {
-        refAddress[refCount] = address;
-        refValue[refCount] = value;
-        refLevel[refCount] = (byte) level;
-        refWrite[refCount] = write;
-        refCount++;
+        refs.add(address, level, value, write);
     }
 
     public long linear() {
@@ -125,43 +116,33 @@ public final class WalkResult {
     }
 
     public int referenceCount() {
-        return refCount;
+        return refs.count();
     }
 
     public long referenceAddress(int i) {
-        return refAddress[i];
+        return refs.address(i);
     }
 
     public long referenceValue(int i) {
-        return refValue[i];
+        return refs.value(i);
     }
 
     public int referenceLevel(int i) {
-        return refLevel[i];
+        return refs.level(i);
     }
 
     public boolean referenceIsWrite(int i) {
-        return refWrite[i];
+        return refs.isWrite(i);
     }
 
     /** Number of entry reads (not A/D writes). */
     public int readCount() {
-        int n = 0;
-        for (int i = 0; i < refCount; i++) {
-            if (!refWrite[i]) {
-                n++;
-            }
-        }
-        return n;
+        return refs.readCount();
     }
 
     /** The references as records (allocates: for tests and tools, not the hot path). */
     public List<WalkReference> references() {
-        List<WalkReference> l = new ArrayList<>(refCount);
-        for (int i = 0; i < refCount; i++) {
-            l.add(new WalkReference(refAddress[i], refLevel[i], refValue[i], refWrite[i]));
-        }
-        return l;
+        return refs.toList();
     }
 
     @Override
