@@ -14,6 +14,8 @@ public final class Counters {
     public long mmioAccesses;
     public long portAccesses;
     public long events;
+    /** #PF exceptions the CPU delivered through the IDT (not those a VMM injects at VM entry). */
+    public long pageFaults;
     public long decodedInstructions;
     public long codePagesDropped;
     /** Set when a device was touched (I/O, MMIO, device MSR): the core re-reads the next event time. */

@@ -498,6 +498,9 @@ public final class Cpu implements LinearMemory, EventSink {
                     }
                     counters.events++;
                     counters.cycles += eventCost;
+                    if (f.vector == Vectors.PF) {
+                        counters.pageFaults++;
+                    }
                     if (!events.exception(f, start)) {
                         if (interpreter.nonRoot && vmx.tripleFault()) {
                             StopReason r = afterVmExit();

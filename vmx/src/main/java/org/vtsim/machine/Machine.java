@@ -36,7 +36,7 @@ public final class Machine {
     private final PcPlatform platform;
     private final Cpu cpu;
     private final BootResult boot;
-    /** The monitor's VM in {@link Mode#EPT}, else null. */
+    /** The monitor's VM under {@link Mode#EPT} or {@link Mode#SHADOW}, else null. */
     private final Vm vm;
     private volatile boolean interruptRequested;
     private boolean timedOut;
@@ -58,12 +58,12 @@ public final class Machine {
                     + "nested VMX is not modelled; run it with mode native");
         }
         Vmx vmx = null;
-        if (config.vmx() || config.mode() == Mode.EPT) {
+        if (config.vmx() || config.mode().virtualized()) {
             vmx = Vmx.attach(cpu, VmxCapabilities.skylake(cpu.cpuidModel()));
         }
         this.boot = new BootLoader(memory, platform.layout())
                 .load(name, image, config.append(), config.modules(), cpu.state());
-        this.vm = config.mode() == Mode.EPT ? createVm(vmx) : null;
+        this.vm = config.mode().virtualized() ? createVm(vmx) : null;
     }
 
     /** Monitor-owned host memory: at 32 GiB, far above any guest RAM this machine gives. */
@@ -83,10 +83,11 @@ public final class Machine {
         if (layout.topOfRam() > MONITOR_AREA) {
             throw new IllegalArgumentException("unsupported: more than 32 GiB of guest RAM under the monitor");
         }
-        return Vm.create(cpu, vmx, slots, new MonitorArea(MONITOR_AREA), VmConfig.defaults().withTrace(config.trace()));
+        return Vm.create(cpu, vmx, slots, new MonitorArea(MONITOR_AREA), VmConfig.defaults().withTrace(config.trace())
+                .withShadowPaging(config.mode() == Mode.SHADOW));
     }
 
-    /** The monitor's VM in {@link Mode#EPT}, else null. */
+    /** The monitor's VM under {@link Mode#EPT} or {@link Mode#SHADOW}, else null. */
     public Vm vm() {
         return vm;
     }
@@ -188,7 +189,18 @@ public final class Machine {
         }
         return new RunResult(outcome, exit.orElse(-1), detail, cpu.instructions(), cpu.cycles(),
                 cpu.unimplementedInstructions(), cpu.translationCounters(), hostNanos, config.mode(),
-                vm == null ? 0 : vm.vcpu().exits(), vm == null ? 0 : vm.vcpu().idleCycles(),
+                vm == null ? 0 : vm.vcpu().exits(), vm == null ? 0 : vm.vcpu().idleCycles(), memoryCounters(),
                 vm == null || outcome == Outcome.GUEST_EXIT ? "" : vm.vcpu().report());
+    }
+
+    private java.util.Map<String, Long> memoryCounters() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        long injected = 0;
+        if (vm != null) {
+            m.putAll(vm.memoryCounters());
+            injected = vm.vcpu().injectedPageFaults();
+        }
+        m.put("guest.pageFaults", cpu.counters().pageFaults + injected);
+        return m;
     }
 }

@@ -13,15 +13,18 @@ import java.util.Map;
  * @param mode how the guest ran
  * @param exits VM exits (0 natively)
  * @param idleCycles cycles the vCPU spent halted under the monitor (0 natively)
+ * @param memory memory-virtualization counters by name ({@code guest.pageFaults} in every mode: #PF the
+ *     guest's handler received; {@code ept.*} under EPT, {@code shadow.*} under shadow paging)
  * @param report the monitor's report for a VM that stopped other than by the guest's exit (VMCS dump,
  *     failed entry checks, guest state), or ""
  */
 public record RunResult(Outcome outcome, int exitStatus, String detail, long instructions, long cycles,
         Map<String, Long> unimplemented, Map<String, Long> translation, long hostNanos, Mode mode, long exits,
-        long idleCycles, String report) {
+        long idleCycles, Map<String, Long> memory, String report) {
     public RunResult {
         unimplemented = Map.copyOf(unimplemented);
         translation = Map.copyOf(translation);
+        memory = Map.copyOf(memory);
     }
 
     public double cyclesPerInstruction() {

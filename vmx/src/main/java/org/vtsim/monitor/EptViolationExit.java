@@ -10,7 +10,7 @@ import org.vtsim.vmx.vmcs.Vmcs;
 /**
  * EPT violations (reason 48, SDM 28.3.3.2): the guest-physical address (SDM 27.2.1) decides.
  * Inside a memory slot: the page is mapped now (lazy population) and the access retried. Inside the
- * MMIO window: a device access, emulated by {@link MmioEmulator}. Anywhere else the access is refused
+ * MMIO window: a device access, emulated by {@link InstructionEmulator}. Anywhere else the access is refused
  * and the VM stops: the guest never reaches host memory its slots do not give it.
  */
 final class EptViolationExit {
@@ -28,7 +28,7 @@ final class EptViolationExit {
         if (gpa >= vcpu.platform().mmioStart() && gpa < vcpu.platform().mmioEnd()
                 && (EptViolationQualification.access(q) & EptViolationQualification.ACCESS_FETCH) == 0) {
             vcpu.charge(Cost.MONITOR_MMIO);
-            MmioEmulator.emulate(vcpu, v, gpa);
+            InstructionEmulator.emulate(vcpu, v, gpa, EmulatedTarget.mmio(vcpu));
             return;
         }
         vcpu.stop(StopReason.SHUTDOWN, "refused: guest-physical " + EptViolationQualification.describe(q)

@@ -67,6 +67,7 @@ public final class Vcpu {
     private long handlerCycles;
     private long exits;
     private long injectedInterrupts;
+    private long injectedPageFaults;
 
     Vcpu(Vm vm, ExitHandler[] handlers, ExitRecorder recorder) {
         this.vm = vm;
@@ -218,6 +219,7 @@ public final class Vcpu {
             }
             if (f.vector == 14) {
                 s.cr2 = f.cr2;
+                injectedPageFaults++;
             }
             write(GUEST_ACTIVITY_STATE, 0);
         } else if (interrupt) {
@@ -466,5 +468,10 @@ public final class Vcpu {
 
     public long injectedInterrupts() {
         return injectedInterrupts;
+    }
+
+    /** #PF exceptions the monitor injected (reflected into the guest), for the guest's page-fault count. */
+    public long injectedPageFaults() {
+        return injectedPageFaults;
     }
 }

@@ -63,6 +63,9 @@ public final class Vm {
     }
 
     private void setUp() {
+        if (config.shadowPaging()) {
+            throw new org.vtsim.cpu.UnsupportedFeature("unsupported: shadow paging (--mode shadow) is being built");
+        }
         CpuState s = cpu.state();
         CpuState guest = snapshot(s);
         long guestPat = cpu.readMsr(0x277);
@@ -166,5 +169,20 @@ public final class Vm {
 
     public GuestCpuid cpuid() {
         return cpuid;
+    }
+
+    /**
+     * Memory-virtualization counters by name: {@code ept.*} (pages populated, table bytes) under EPT,
+     * {@code shadow.*} under shadow paging.
+     */
+    public java.util.Map<String, Long> memoryCounters() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        if (config.shadowPaging()) {
+            throw new org.vtsim.cpu.UnsupportedFeature("unsupported: shadow paging (not yet built)");
+        }
+        m.put("ept.populated4k", memory.populatedPages4k());
+        m.put("ept.populated2m", memory.populatedPages2m());
+        m.put("ept.tableBytes", memory.eptTableBytes());
+        return m;
     }
 }

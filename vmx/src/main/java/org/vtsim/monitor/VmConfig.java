@@ -11,8 +11,10 @@ import org.vtsim.monitor.stats.ExitSink;
  * @param inKernelPort I/O ports served by devices the monitor keeps "in the kernel" (charged
  *     {@code MONITOR_IO_IN_KERNEL}); the rest are charged as exits to user space
  * @param trace receives every completed exit (a Chrome trace writer), or null
+ * @param shadowPaging memory virtualization by shadow page tables (EPT off) instead of EPT
  */
-public record VmConfig(GuestCpuid cpuid, int exceptionBitmap, IntPredicate inKernelPort, ExitSink trace) {
+public record VmConfig(GuestCpuid cpuid, int exceptionBitmap, IntPredicate inKernelPort, ExitSink trace,
+        boolean shadowPaging) {
     /**
      * KVM's split: the 8259 PICs, the 8254 PIT and its port B live in the kernel (KVM_CREATE_IRQCHIP,
      * KVM_CREATE_PIT2); vtsim adds the POST-code port 0x80 so that the exit microbenchmark has an
@@ -24,14 +26,18 @@ public record VmConfig(GuestCpuid cpuid, int exceptionBitmap, IntPredicate inKer
     }
 
     public static VmConfig defaults() {
-        return new VmConfig(null, 0, VmConfig::defaultInKernelPort, null);
+        return new VmConfig(null, 0, VmConfig::defaultInKernelPort, null, false);
     }
 
     public VmConfig withTrace(ExitSink sink) {
-        return new VmConfig(cpuid, exceptionBitmap, inKernelPort, sink);
+        return new VmConfig(cpuid, exceptionBitmap, inKernelPort, sink, shadowPaging);
     }
 
     public VmConfig withExceptionBitmap(int bitmap) {
-        return new VmConfig(cpuid, bitmap, inKernelPort, trace);
+        return new VmConfig(cpuid, bitmap, inKernelPort, trace, shadowPaging);
+    }
+
+    public VmConfig withShadowPaging(boolean on) {
+        return new VmConfig(cpuid, exceptionBitmap, inKernelPort, trace, on);
     }
 }

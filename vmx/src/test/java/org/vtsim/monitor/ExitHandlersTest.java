@@ -55,7 +55,7 @@ class ExitHandlersTest {
         MonitorRig rig = new MonitorRig("83058000e0fe01"); // add dword [0xfee00080],1
         rig.create();
         assertEquals(StopReason.UNSUPPORTED, rig.run());
-        assertTrue(rig.vm.vcpu().stopDetail().startsWith("unsupported: MMIO by add"), rig.vm.vcpu().stopDetail());
+        assertTrue(rig.vm.vcpu().stopDetail().startsWith("unsupported: emulation of add"), rig.vm.vcpu().stopDetail());
     }
 
     @Test

@@ -11,17 +11,19 @@ import org.vtsim.ept.paging.Access;
 import org.vtsim.vmx.vmcs.Vmcs;
 
 /**
- * Emulates the instruction behind an MMIO EPT violation, as KVM's x86 emulator does for the APIC page
- * without APIC virtualization: fetch the bytes at the guest's RIP through its page tables, decode them
- * with the processor's own {@link Decoder}, and perform a MOV load or store of 1, 2, 4 or 8 bytes
- * against the device (the same platform MMIO a native access reaches). Any other instruction touching
- * MMIO is "unsupported: MMIO by &lt;mnemonic&gt;".
+ * Emulates the instruction at the guest's RIP whose memory operand the monitor intercepted, as KVM's
+ * x86 emulator does: an MMIO access (an EPT violation in the MMIO window, or a shadow-paging fault on a
+ * device page) or a write to a write-protected guest page table under shadow paging. The bytes at RIP
+ * are fetched through the guest's page tables and decoded with the processor's own {@link Decoder};
+ * a MOV load or store of 1, 2, 4 or 8 bytes is performed against the {@link EmulatedTarget} at
+ * guest-physical {@code gpa}, and RIP moves past the instruction. Any other instruction is
+ * "unsupported: emulation of &lt;mnemonic&gt;".
  */
-final class MmioEmulator {
-    private MmioEmulator() {
+final class InstructionEmulator {
+    private InstructionEmulator() {
     }
 
-    static void emulate(Vcpu vcpu, Vmcs v, long gpa) {
+    static void emulate(Vcpu vcpu, Vmcs v, long gpa, EmulatedTarget target) {
         boolean mode64 = (v.get32(GUEST_CS_ACCESS_RIGHTS) & Segment.ATTR_L) != 0
                 && (v.get(GUEST_IA32_EFER) & CpuState.EFER_LMA) != 0;
         boolean default32 = (v.get32(GUEST_CS_ACCESS_RIGHTS) & Segment.ATTR_DB) != 0;
@@ -33,38 +35,29 @@ final class MmioEmulator {
                 (int) (start & 0xfff));
         long value;
         switch (insn.op) {
-            case MOV_RM_R -> store(vcpu, gpa, insn.osz, register(vcpu, insn.reg, insn.osz));
-            case MOV_MOFFS_ACC -> store(vcpu, gpa, insn.osz, register(vcpu, 0, insn.osz));
-            case MOV_RM_I -> store(vcpu, gpa, insn.osz, insn.imm);
+            case MOV_RM_R -> target.write(gpa, insn.osz, register(vcpu, insn.reg, insn.osz));
+            case MOV_MOFFS_ACC -> target.write(gpa, insn.osz, register(vcpu, 0, insn.osz));
+            case MOV_RM_I -> target.write(gpa, insn.osz, truncate(insn.imm, insn.osz));
             case MOV_R_RM -> {
-                value = load(vcpu, gpa, insn.osz);
+                value = target.read(gpa, insn.osz);
                 setRegister(vcpu, insn.reg, insn.osz, value);
             }
             case MOV_ACC_MOFFS -> {
-                value = load(vcpu, gpa, insn.osz);
+                value = target.read(gpa, insn.osz);
                 setRegister(vcpu, 0, insn.osz, value);
             }
             default -> {
                 String text = insn.disassemble(rip).strip();
                 int space = text.indexOf(' ');
-                throw new UnsupportedFeature("MMIO by " + (space < 0 ? text : text.substring(0, space))
+                throw new UnsupportedFeature("emulation of " + (space < 0 ? text : text.substring(0, space))
                         + " (" + text + ") at guest-physical 0x" + Long.toHexString(gpa));
             }
         }
         vcpu.skipInstruction(v, insn.len);
     }
 
-    private static void store(Vcpu vcpu, long gpa, int size, long value) {
-        vcpu.syncDevices();
-        vcpu.platform().mmioWrite(gpa, size, size == 8 ? value : value & ((1L << (8 * size)) - 1));
-        vcpu.devicesTouched();
-    }
-
-    private static long load(Vcpu vcpu, long gpa, int size) {
-        vcpu.syncDevices();
-        long value = vcpu.platform().mmioRead(gpa, size);
-        vcpu.devicesTouched();
-        return value;
+    private static long truncate(long value, int size) {
+        return size == 8 ? value : value & ((1L << (8 * size)) - 1);
     }
 
     /** The decoder's register numbering: 16-19 are AH, CH, DH, BH (byte operands without REX). */
