@@ -84,7 +84,7 @@ public final class Machine {
             throw new IllegalArgumentException("unsupported: more than 32 GiB of guest RAM under the monitor");
         }
         return Vm.create(cpu, vmx, slots, new MonitorArea(MONITOR_AREA), VmConfig.defaults().withTrace(config.trace())
-                .withShadowPaging(config.mode() == Mode.SHADOW));
+                .withShadowPaging(config.mode() == Mode.SHADOW).withHostLargePages(config.hostLargePages()));
     }
 
     /** The monitor's VM under {@link Mode#EPT} or {@link Mode#SHADOW}, else null. */

@@ -25,10 +25,13 @@ import org.vtsim.platform.boot.BootModule;
  *     hypervisors); off by default so native runs stay the baseline
  * @param mode native, or under the monitor with EPT (the guest then sees no VMX: {@code vmx} with
  *     {@link Mode#EPT} would be nested virtualization, which the monitor does not offer)
- * @param trace receives every exit of an EPT run (a Chrome trace writer), or null
+ * @param trace receives every exit of a run under the monitor (a Chrome trace writer), or null
+ * @param hostLargePages whether the monitor maps guest memory with 2 MiB pages where the guest and host
+ *     ranges allow (EPT large pages, shadow 2 MiB leaves for the guest's 2 MiB pages); false forces 4 KiB
  */
 public record MachineConfig(long ramBytes, long cpuHz, CostProfile costs, String append, List<BootModule> modules,
-        long maxInstructions, Instant epoch, OutputStream serialOut, boolean vmx, Mode mode, ExitSink trace) {
+        long maxInstructions, Instant epoch, OutputStream serialOut, boolean vmx, Mode mode, ExitSink trace,
+        boolean hostLargePages) {
     public MachineConfig {
         Objects.requireNonNull(costs, "costs");
         Objects.requireNonNull(mode, "mode");
@@ -44,45 +47,51 @@ public record MachineConfig(long ramBytes, long cpuHz, CostProfile costs, String
     /** The defaults: QEMU's 128 MiB, 2 GHz, the Skylake profile, no limit, a fixed epoch, native. */
     public static MachineConfig defaults(OutputStream serialOut) {
         return new MachineConfig(PcPlatform.DEFAULT_RAM, PcPlatform.DEFAULT_CPU_HZ, CostProfile.skylake(), "",
-                List.of(), 0, PcPlatform.DEFAULT_EPOCH, serialOut, false, Mode.NATIVE, null);
+                List.of(), 0, PcPlatform.DEFAULT_EPOCH, serialOut, false, Mode.NATIVE, null, true);
     }
 
     public MachineConfig withMode(Mode m) {
         return new MachineConfig(ramBytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, vmx, m,
-                trace);
+                trace, hostLargePages);
     }
 
     public MachineConfig withTrace(ExitSink sink) {
         return new MachineConfig(ramBytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, vmx, mode,
-                sink);
+                sink, hostLargePages);
     }
 
     public MachineConfig withAppend(String text) {
         return new MachineConfig(ramBytes, cpuHz, costs, text, modules, maxInstructions, epoch, serialOut, vmx, mode,
-                trace);
+                trace, hostLargePages);
     }
 
     public MachineConfig withRam(long bytes) {
         return new MachineConfig(bytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, vmx, mode,
-                trace);
+                trace, hostLargePages);
     }
 
     public MachineConfig withCosts(CostProfile p) {
         return new MachineConfig(ramBytes, cpuHz, p, append, modules, maxInstructions, epoch, serialOut, vmx, mode,
-                trace);
+                trace, hostLargePages);
     }
 
     public MachineConfig withMaxInstructions(long n) {
-        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, n, epoch, serialOut, vmx, mode, trace);
+        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, n, epoch, serialOut, vmx, mode, trace,
+                hostLargePages);
     }
 
     public MachineConfig withModules(List<BootModule> m) {
         return new MachineConfig(ramBytes, cpuHz, costs, append, m, maxInstructions, epoch, serialOut, vmx, mode,
-                trace);
+                trace, hostLargePages);
     }
 
     public MachineConfig withVmx(boolean on) {
         return new MachineConfig(ramBytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, on, mode,
-                trace);
+                trace, hostLargePages);
+    }
+
+    public MachineConfig withHostLargePages(boolean on) {
+        return new MachineConfig(ramBytes, cpuHz, costs, append, modules, maxInstructions, epoch, serialOut, vmx, mode,
+                trace, on);
     }
 }

@@ -17,6 +17,7 @@ public final class GuestMemory {
     private final PhysicalMemory host;
     private final List<MemorySlot> slots;
     private final EptBuilder ept;
+    private boolean largePages = true;
     private long populated4k;
     private long populated2m;
 
@@ -69,6 +70,11 @@ public final class GuestMemory {
         return s == null ? -1 : s.toHost(gpa);
     }
 
+    /** Whether {@link #populate} may map 2 MiB pages (false: 4 KiB only, for the page-size studies). */
+    public void setLargePages(boolean on) {
+        largePages = on;
+    }
+
     /** EPTP for VM entry: 4-level, write-back, accessed/dirty flags off (SDM 24.6.11). */
     public long eptp() {
         return ept.eptp(EptMemoryType.WB, false);
@@ -87,7 +93,7 @@ public final class GuestMemory {
         long hpa = s.toHost(big);
         // Whether a range can take a 2 MiB page depends only on the slot, so one range never gets
         // both kinds of leaf (EptBuilder refuses to split a large page).
-        if (big >= s.guestPhysical() && big + (1L << 21) <= s.guestEnd() && (hpa & ((1L << 21) - 1)) == 0) {
+        if (largePages && big >= s.guestPhysical() && big + (1L << 21) <= s.guestEnd() && (hpa & ((1L << 21) - 1)) == 0) {
             ept.map(big, hpa, 21, EptBuilder.RWX_WB);
             populated2m++;
         } else {

@@ -47,6 +47,7 @@ public final class Vm {
         }
         this.memory = new GuestMemory(cpu.memory(), slots, area.address(MonitorArea.EPT_TABLES),
                 MonitorArea.EPT_TABLES_SIZE);
+        this.memory.setLargePages(config.hostLargePages());
     }
 
     /**

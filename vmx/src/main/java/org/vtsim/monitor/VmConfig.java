@@ -12,9 +12,11 @@ import org.vtsim.monitor.stats.ExitSink;
  *     {@code MONITOR_IO_IN_KERNEL}); the rest are charged as exits to user space
  * @param trace receives every completed exit (a Chrome trace writer), or null
  * @param shadowPaging memory virtualization by shadow page tables (EPT off) instead of EPT
+ * @param hostLargePages 2 MiB host mappings where the slot allows (EPT large pages; shadow 2 MiB leaves);
+ *     false: 4 KiB only
  */
 public record VmConfig(GuestCpuid cpuid, int exceptionBitmap, IntPredicate inKernelPort, ExitSink trace,
-        boolean shadowPaging) {
+        boolean shadowPaging, boolean hostLargePages) {
     /**
      * KVM's split: the 8259 PICs, the 8254 PIT and its port B live in the kernel (KVM_CREATE_IRQCHIP,
      * KVM_CREATE_PIT2); vtsim adds the POST-code port 0x80 so that the exit microbenchmark has an
@@ -26,18 +28,22 @@ public record VmConfig(GuestCpuid cpuid, int exceptionBitmap, IntPredicate inKer
     }
 
     public static VmConfig defaults() {
-        return new VmConfig(null, 0, VmConfig::defaultInKernelPort, null, false);
+        return new VmConfig(null, 0, VmConfig::defaultInKernelPort, null, false, true);
     }
 
     public VmConfig withTrace(ExitSink sink) {
-        return new VmConfig(cpuid, exceptionBitmap, inKernelPort, sink, shadowPaging);
+        return new VmConfig(cpuid, exceptionBitmap, inKernelPort, sink, shadowPaging, hostLargePages);
     }
 
     public VmConfig withExceptionBitmap(int bitmap) {
-        return new VmConfig(cpuid, bitmap, inKernelPort, trace, shadowPaging);
+        return new VmConfig(cpuid, bitmap, inKernelPort, trace, shadowPaging, hostLargePages);
     }
 
     public VmConfig withShadowPaging(boolean on) {
-        return new VmConfig(cpuid, exceptionBitmap, inKernelPort, trace, on);
+        return new VmConfig(cpuid, exceptionBitmap, inKernelPort, trace, on, hostLargePages);
+    }
+
+    public VmConfig withHostLargePages(boolean on) {
+        return new VmConfig(cpuid, exceptionBitmap, inKernelPort, trace, shadowPaging, on);
     }
 }
