@@ -101,7 +101,24 @@ public enum Cost {
     /** Mapping one guest page on its first access (an EPT violation inside a memory slot). */
     MONITOR_EPT_POPULATE(1_000, "Nominal: KVM's two-dimensional page fault walks the memslot and installs an "
             + "SPTE, of the order of the in-kernel I/O path (MONITOR_IO_IN_KERNEL) plus a table update; no "
-            + "published per-fault figure");
+            + "published per-fault figure"),
+    /**
+     * A page fault the shadow MMU fixes itself (a "hidden" fault): the guest walk in guest memory, the
+     * accessed/dirty updates, and one shadow entry per level written.
+     */
+    MONITOR_SHADOW_FAULT(1_500, "Nominal: KVM's shadow page fault is its EPT-violation path (MONITOR_EPT_POPULATE, "
+            + "1,000) plus a software walk of the guest's 4-level tables (4 dependent reads, ~100 cycles each "
+            + "in the handler's cache-cold case) and the A/D writes; no published per-fault figure"),
+    /** A guest write to a write-protected guest page table: fetch, decode and emulate it, zap the shadow entry. */
+    MONITOR_SHADOW_PTE_WRITE(2_000, "Nominal: the MMIO emulation path (MONITOR_MMIO, 1,000: fetch, decode, "
+            + "emulate) plus the shadow fault's walk to the written frame and the zap of its shadow entries "
+            + "(~1,000); no published per-write figure"),
+    /** A guest MOV to CR3 under shadow paging: look up (or build) the shadow root and load it. */
+    MONITOR_SHADOW_CR3(600, "Nominal: the minimal handler (MONITOR_HANDLER, 150) plus a hash lookup of the "
+            + "root and a VMWRITE of GUEST_CR3 and an INVVPID (~450); no published figure"),
+    /** Allocating and clearing one 4 KiB shadow page (512 zero stores), linking it into its parent. */
+    MONITOR_SHADOW_PAGE(300, "Nominal: 4 KiB of zero stores at 32 bytes per cycle plus bookkeeping (Agner Fog, "
+            + "Skylake store throughput 1 x 32 B per cycle)");
 
     private final long defaultCycles;
     private final String source;

@@ -21,6 +21,8 @@ final class GuestAccess {
     private final WalkResult walk = new WalkResult();
     private final int maxPhysAddr;
     private PagingContext context;
+    /** The guest's own CR3 under shadow paging (the VMCS holds the shadow root), else null. */
+    private java.util.function.LongSupplier guestCr3;
 
     GuestAccess(GuestPhysicalMemory physical, int maxPhysAddr) {
         this.physical = physical;
@@ -32,13 +34,22 @@ final class GuestAccess {
         return physical;
     }
 
-    /** Takes the guest's paging state from the VMCS; call once per exit before translating. */
+    /** Under shadow paging: where the guest's own CR3 comes from. */
+    void setGuestCr3(java.util.function.LongSupplier source) {
+        this.guestCr3 = source;
+    }
+
+    /**
+     * Takes the guest's paging state from the VMCS as the guest sees it (host-owned bits from the read
+     * shadows; under shadow paging CR3 from the shadow MMU); call once per exit before translating.
+     */
     void load(Vmcs v) {
-        long cr0 = v.get(GUEST_CR0);
+        long cr0 = ShadowPaging.guestView(v.get(GUEST_CR0), v.get(CR0_GUEST_HOST_MASK), v.get(CR0_READ_SHADOW));
+        long cr4 = ShadowPaging.guestView(v.get(GUEST_CR4), v.get(CR4_GUEST_HOST_MASK), v.get(CR4_READ_SHADOW));
         long[] pdptes = {v.get(GUEST_PDPTE0), v.get(GUEST_PDPTE1), v.get(GUEST_PDPTE2), v.get(GUEST_PDPTE3)};
+        long cr3 = guestCr3 != null ? guestCr3.getAsLong() : v.get(GUEST_CR3);
         context = (cr0 & CpuState.CR0_PG) == 0 ? null
-                : PagingContext.of(cr0, v.get(GUEST_CR3), v.get(GUEST_CR4), v.get(GUEST_IA32_EFER), pdptes,
-                        maxPhysAddr, true);
+                : PagingContext.of(cr0, cr3, cr4, v.get(GUEST_IA32_EFER), pdptes, maxPhysAddr, true);
     }
 
     /** Guest-physical address of {@code linear} for {@code access} ({@link Access} bits); #PF if refused. */

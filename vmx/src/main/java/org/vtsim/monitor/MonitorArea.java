@@ -8,10 +8,10 @@ import org.vtsim.vmx.VmxCapabilities;
 
 /**
  * The monitor's own host memory, outside every guest slot: the VMXON region, the VMCS region, the
- * MSR bitmap, the host's GDT, TSS, IDT, page tables and stack, and the EPT tables. The Java monitor
- * is the VMX root-mode software; the host state here is the state a VM exit loads (SDM 27.5), so it
- * must be a valid 64-bit state (SDM 26.2.2-26.2.4) even though no host instruction ever runs: the
- * host RIP points at a HLT.
+ * MSR bitmap, the host's GDT, TSS, IDT, page tables and stack, the EPT tables and the shadow page
+ * tables. The Java monitor is the VMX root-mode software; the host state here is the state a VM exit
+ * loads (SDM 27.5), so it must be a valid 64-bit state (SDM 26.2.2-26.2.4) even though no host
+ * instruction ever runs: the host RIP points at a HLT.
  */
 public final class MonitorArea {
     public static final long VMXON_REGION = 0x0000;
@@ -27,7 +27,10 @@ public final class MonitorArea {
     static final long EPT_TABLES = 0x10000;
     /** Room for 4 KiB EPT tables: enough for every slot mapped with 4 KiB pages up to 4 GiB. */
     static final long EPT_TABLES_SIZE = 12L << 20;
-    public static final long SIZE = EPT_TABLES + EPT_TABLES_SIZE;
+    /** Shadow page tables (shadow paging): room for the largest pool a VM may get; touched pages only are backed. */
+    static final long SHADOW_TABLES = EPT_TABLES + EPT_TABLES_SIZE;
+    static final long SHADOW_TABLES_SIZE = 1L << 30;
+    public static final long SIZE = SHADOW_TABLES + SHADOW_TABLES_SIZE;
 
     static final int HOST_CS = 0x08;
     static final int HOST_DS = 0x10;

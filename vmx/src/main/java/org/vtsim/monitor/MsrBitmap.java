@@ -24,7 +24,11 @@ final class MsrBitmap {
     private MsrBitmap() {
     }
 
-    static void write(PhysicalMemory m, long base) {
+    /**
+     * @param interceptEfer shadow paging: IA32_EFER reads and writes exit (EFER.NXE changes what guest
+     *     entries mean; the processor's EFER differs from the guest's while its paging is off)
+     */
+    static void write(PhysicalMemory m, long base, boolean interceptEfer) {
         for (int i = 0; i < 4096; i += 8) {
             m.write64(base + i, -1L);
         }
@@ -35,11 +39,25 @@ final class MsrBitmap {
         for (int msr : READ_ONLY_PASS_THROUGH) {
             clear(m, base, msr, false);
         }
+        if (interceptEfer) {
+            set(m, base, EFER, false);
+            set(m, base, EFER, true);
+        }
+    }
+
+    static final int EFER = 0xc0000080;
+
+    private static long offset(int msr, boolean write) {
+        return (write ? 2048 : 0) + ((msr & 0xc0000000) != 0 ? 1024 : 0) + ((msr & 0x1fff) >>> 3);
     }
 
     private static void clear(PhysicalMemory m, long base, int msr, boolean write) {
-        long off = (write ? 2048 : 0) + ((msr & 0xc0000000) != 0 ? 1024 : 0) + ((msr & 0x1fff) >>> 3);
-        int b = m.read8(base + off);
-        m.write8(base + off, b & ~(1 << (msr & 7)));
+        long off = offset(msr, write);
+        m.write8(base + off, m.read8(base + off) & ~(1 << (msr & 7)));
+    }
+
+    private static void set(PhysicalMemory m, long base, int msr, boolean write) {
+        long off = offset(msr, write);
+        m.write8(base + off, m.read8(base + off) | 1 << (msr & 7));
     }
 }

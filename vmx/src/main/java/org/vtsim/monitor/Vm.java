@@ -10,7 +10,8 @@ import org.vtsim.vmx.Vmx;
 import org.vtsim.vmx.VmxResult;
 
 /**
- * A virtual machine, KVM's struct kvm in miniature: the guest's memory slots and EPT, the monitor's
+ * A virtual machine, KVM's struct kvm in miniature: the guest's memory slots and EPT (or, with
+ * {@link VmConfig#shadowPaging}, the shadow MMU of {@link ShadowPaging}), the monitor's
  * own host memory, the guest's devices (the platform the processor is wired to: device interrupts
  * arrive as external-interrupt exits and are injected), and one vCPU. The Java code is the VMX
  * root-mode software of the one logical processor; the guest runs unmodified in non-root operation.
@@ -27,6 +28,8 @@ public final class Vm {
     private final MonitorArea area;
     private final VmConfig config;
     private final GuestCpuid cpuid;
+    /** Shadow paging (null: EPT). */
+    private final ShadowPaging shadow;
     private Vcpu vcpu;
     private boolean destroyed;
 
@@ -48,6 +51,31 @@ public final class Vm {
         this.memory = new GuestMemory(cpu.memory(), slots, area.address(MonitorArea.EPT_TABLES),
                 MonitorArea.EPT_TABLES_SIZE);
         this.memory.setLargePages(config.hostLargePages());
+        this.shadow = config.shadowPaging() ? createShadow(slots) : null;
+    }
+
+    /**
+     * The shadow MMU: a pool of shadow pages sized as KVM sizes its default (20 per mille of the guest's
+     * pages, at least 64: KVM_PERMILLE_MMU_PAGES, KVM_MIN_ALLOC_MMU_PAGES), and the paging-off root in the
+     * page just below the device window, which no slot uses (a PAE root must lie below 4 GiB).
+     */
+    private ShadowPaging createShadow(List<MemorySlot> slots) {
+        long guestPages = 0;
+        for (MemorySlot s : slots) {
+            guestPages += s.size() >>> 12;
+        }
+        int pool = (int) Math.min(MonitorArea.SHADOW_TABLES_SIZE >>> 12, Math.max(64, guestPages * 20 / 1000));
+        long lowRoot = platform.mmioStart() - 4096;
+        for (MemorySlot s : slots) {
+            if (lowRoot < s.hostEnd() && s.hostPhysical() < lowRoot + 4096) {
+                throw new IllegalArgumentException("memory slot " + s + " leaves no page below the device window "
+                        + "for the shadow paging-off root");
+            }
+        }
+        org.vtsim.monitor.shadow.ShadowMmu mmu = new org.vtsim.monitor.shadow.ShadowMmu(cpu.memory(), memory,
+                area.address(MonitorArea.SHADOW_TABLES), pool, lowRoot, cpu.cpuidModel().maxPhysAddr(),
+                config.hostLargePages(), platform.mmioStart(), platform.mmioEnd());
+        return new ShadowPaging(mmu, vmx.capabilities());
     }
 
     /**
@@ -64,22 +92,22 @@ public final class Vm {
     }
 
     private void setUp() {
-        if (config.shadowPaging()) {
-            throw new org.vtsim.cpu.UnsupportedFeature("unsupported: shadow paging (--mode shadow) is being built");
-        }
         CpuState s = cpu.state();
         CpuState guest = snapshot(s);
         long guestPat = cpu.readMsr(0x277);
         area.build(cpu.memory());
-        MsrBitmap.write(cpu.memory(), area.address(MonitorArea.MSR_BITMAP));
+        MsrBitmap.write(cpu.memory(), area.address(MonitorArea.MSR_BITMAP), shadow != null);
         area.enterHostState(cpu);
         check(vmx.vmxon(area.address(MonitorArea.VMXON_REGION)), "VMXON");
         check(vmx.vmclear(area.address(MonitorArea.VMCS_REGION)), "VMCLEAR");
         check(vmx.vmptrld(area.address(MonitorArea.VMCS_REGION)), "VMPTRLD");
+        if (shadow != null) {
+            shadow.start(guest);
+        }
         VmcsSetup setup = new VmcsSetup(vmx);
-        setup.controls(area, memory, config.exceptionBitmap());
+        setup.controls(area, memory, config.exceptionBitmap(), shadow);
         setup.hostState(s, cpu.readMsr(0x277));
-        setup.guestState(guest, guestPat);
+        setup.guestState(guest, guestPat, shadow);
         // The guest's general registers live in the processor (VM entry does not load them).
         for (int r = 0; r < 16; r++) {
             if (r != CpuState.RSP) {
@@ -89,6 +117,9 @@ public final class Vm {
         s.cr2 = guest.cr2;
         cpu.setStopAtVmExit(true);
         vcpu = new Vcpu(this, ExitHandlers.standard(), new ExitRecorder(config.trace()));
+        if (shadow != null) {
+            vcpu.access().setGuestCr3(shadow.mmu()::guestCr3);
+        }
     }
 
     private void check(VmxResult r, String what) {
@@ -172,14 +203,24 @@ public final class Vm {
         return cpuid;
     }
 
+    /** The shadow MMU under shadow paging, else null (EPT). */
+    public org.vtsim.monitor.shadow.ShadowMmu shadowMmu() {
+        return shadow == null ? null : shadow.mmu();
+    }
+
+    ShadowPaging shadowPaging() {
+        return shadow;
+    }
+
     /**
      * Memory-virtualization counters by name: {@code ept.*} (pages populated, table bytes) under EPT,
      * {@code shadow.*} under shadow paging.
      */
     public java.util.Map<String, Long> memoryCounters() {
         java.util.Map<String, Long> m = new java.util.TreeMap<>();
-        if (config.shadowPaging()) {
-            throw new org.vtsim.cpu.UnsupportedFeature("unsupported: shadow paging (not yet built)");
+        if (shadow != null) {
+            m.putAll(shadow.mmu().counters());
+            return m;
         }
         m.put("ept.populated4k", memory.populatedPages4k());
         m.put("ept.populated2m", memory.populatedPages2m());

@@ -17,7 +17,8 @@ import org.vtsim.vmx.vmcs.VmcsField;
 /**
  * Fills the current VMCS through VMWRITE, as KVM's vmx_vcpu_setup does: the controls the monitor
  * needs (each checked against the capability MSRs), the host state of {@link MonitorArea}, and the
- * guest state exactly as the boot loader left the processor for a native run.
+ * guest state exactly as the boot loader left the processor for a native run (under shadow paging, with
+ * the processor's paging registers on the shadow root and the guest's values in the read shadows).
  */
 final class VmcsSetup {
     static final VmcsField[][] GUEST_SEGMENTS = {
@@ -55,7 +56,12 @@ final class VmcsSetup {
         return caps.cr4Fixed0;
     }
 
-    void controls(MonitorArea area, GuestMemory memory, int exceptionBitmap) {
+    /**
+     * The execution, exit and entry controls. With {@code shadow} (shadow paging) EPT and unrestricted
+     * guest are off, CR3 loads and stores, INVLPG and every #PF exit, and the masks own the paging bits
+     * ({@link ShadowPaging}); otherwise EPT and unrestricted guest are on and the guest owns its paging.
+     */
+    void controls(MonitorArea area, GuestMemory memory, int exceptionBitmap, ShadowPaging shadow) {
         int pin = Controls.adjust("pin-based", caps.truePinbasedCtls,
                 PinBasedControls.EXTERNAL_INTERRUPT_EXITING | PinBasedControls.ACTIVATE_VMX_PREEMPTION_TIMER,
                 PinBasedControls.EXTERNAL_INTERRUPT_EXITING | PinBasedControls.ACTIVATE_VMX_PREEMPTION_TIMER);
@@ -64,9 +70,13 @@ final class VmcsSetup {
                 | PrimaryProcessorBasedControls.USE_MSR_BITMAPS
                 | PrimaryProcessorBasedControls.CR8_LOAD_EXITING | PrimaryProcessorBasedControls.CR8_STORE_EXITING
                 | PrimaryProcessorBasedControls.ACTIVATE_SECONDARY_CONTROLS;
+        if (shadow != null) {
+            wantedProc |= PrimaryProcessorBasedControls.CR3_LOAD_EXITING
+                    | PrimaryProcessorBasedControls.CR3_STORE_EXITING | PrimaryProcessorBasedControls.INVLPG_EXITING;
+        }
         int proc = Controls.adjust("primary processor-based", caps.trueProcbasedCtls, wantedProc, wantedProc);
-        int neededSecondary = SecondaryProcessorBasedControls.ENABLE_EPT
-                | SecondaryProcessorBasedControls.UNRESTRICTED_GUEST;
+        int neededSecondary = shadow != null ? 0
+                : SecondaryProcessorBasedControls.ENABLE_EPT | SecondaryProcessorBasedControls.UNRESTRICTED_GUEST;
         int secondary = Controls.adjust("secondary processor-based", caps.procbasedCtls2,
                 neededSecondary | SecondaryProcessorBasedControls.ENABLE_VPID
                         | SecondaryProcessorBasedControls.ENABLE_RDTSCP | SecondaryProcessorBasedControls.ENABLE_INVPCID,
@@ -82,14 +92,21 @@ final class VmcsSetup {
         w(SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS, secondary);
         w(PRIMARY_VM_EXIT_CONTROLS, exit);
         w(VM_ENTRY_CONTROLS, entry); // "IA-32e mode guest" is set from the guest's EFER.LMA below
-        w(EXCEPTION_BITMAP, exceptionBitmap);
+        w(EXCEPTION_BITMAP, shadow != null ? exceptionBitmap | 1 << 14 : exceptionBitmap);
         w(MSR_BITMAPS_ADDRESS, area.address(MonitorArea.MSR_BITMAP));
-        w(EPT_POINTER, memory.eptp());
+        if (shadow != null) {
+            // Every #PF exits: mask 0 and match 0 make the error code always "match" (SDM 25.2).
+            w(PAGE_FAULT_ERROR_CODE_MASK, 0);
+            w(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+            w(CR3_TARGET_COUNT, 0);
+        } else {
+            w(EPT_POINTER, memory.eptp());
+        }
         if ((secondary & SecondaryProcessorBasedControls.ENABLE_VPID) != 0) {
             w(VIRTUAL_PROCESSOR_IDENTIFIER, VPID);
         }
-        w(CR0_GUEST_HOST_MASK, cr0Mask());
-        w(CR4_GUEST_HOST_MASK, cr4Mask());
+        w(CR0_GUEST_HOST_MASK, shadow != null ? shadow.cr0Mask() : cr0Mask());
+        w(CR4_GUEST_HOST_MASK, shadow != null ? shadow.cr4Mask() : cr4Mask());
         w(VMCS_LINK_POINTER, -1L);
     }
 
@@ -124,11 +141,17 @@ final class VmcsSetup {
      * VMX fixes forced on and the guest's own values in the read shadows, segments as they are (the
      * access-rights format is Segment's own), RIP, RSP, RFLAGS, EFER, PAT; active, no blocking.
      */
-    void guestState(CpuState g, long guestPat) {
-        w(GUEST_CR0, g.cr0 | cr0Mask());
+    void guestState(CpuState g, long guestPat, ShadowPaging shadow) {
+        if (shadow != null) {
+            w(GUEST_CR0, shadow.hardwareCr0(g.cr0));
+            w(GUEST_CR3, shadow.mmu().hardwareCr3());
+            w(GUEST_CR4, shadow.hardwareCr4(g.cr4, g.pagingEnabled()));
+        } else {
+            w(GUEST_CR0, g.cr0 | cr0Mask());
+            w(GUEST_CR3, g.cr3);
+            w(GUEST_CR4, g.cr4 | cr4Mask());
+        }
         w(CR0_READ_SHADOW, g.cr0);
-        w(GUEST_CR3, g.cr3);
-        w(GUEST_CR4, g.cr4 | cr4Mask());
         w(CR4_READ_SHADOW, g.cr4);
         w(GUEST_DR7, g.dr[7]);
         for (int r = CpuState.ES; r <= CpuState.GS; r++) {
@@ -144,7 +167,7 @@ final class VmcsSetup {
         w(GUEST_RIP, g.rip);
         w(GUEST_RSP, g.gpr[CpuState.RSP]);
         w(GUEST_RFLAGS, g.getRflags());
-        w(GUEST_IA32_EFER, g.efer);
+        w(GUEST_IA32_EFER, shadow != null ? ShadowPaging.hardwareEfer(g.efer) : g.efer);
         w(GUEST_IA32_PAT, guestPat);
         w(GUEST_IA32_SYSENTER_CS, 0);
         w(GUEST_IA32_SYSENTER_ESP, 0);

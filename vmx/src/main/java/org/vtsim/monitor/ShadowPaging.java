@@ -1,0 +1,230 @@
+package org.vtsim.monitor;
+
+import static org.vtsim.vmx.vmcs.VmcsField.*;
+
+import org.vtsim.cost.Cost;
+import org.vtsim.cpu.CpuState;
+import org.vtsim.cpu.StopReason;
+import org.vtsim.cpu.UnsupportedFeature;
+import org.vtsim.monitor.shadow.ShadowMmu;
+import org.vtsim.vmx.VmxCapabilities;
+import org.vtsim.vmx.vmcs.Vmcs;
+
+/**
+ * The monitor's side of shadow paging: what the VMCS must say so that the guest's paging state stays the
+ * monitor's ({@link ShadowMmu} keeps the shadow tables), and the exits that keep it so, as KVM does with
+ * EPT off:
+ *
+ * <ul>
+ *   <li>CR0.PG, PE, WP and the bits VMX fixes, and CR4.PAE, PSE, PGE, PCIDE, SMEP, SMAP, LA57, PKE and VMXE
+ *       are host-owned (guest/host masks, SDM 24.6.6): the guest reads its own values from the read shadows
+ *       and its writes exit. The processor always runs with paging and CR0.WP on; while the guest's paging is
+ *       off it runs in PAE mode on a direct root mapping guest-physical memory 1:1.</li>
+ *   <li>CR3 loads and stores exit (SDM 25.1.3): the processor's CR3 is the shadow root, the guest sees its own
+ *       value. The CR3-target list is left empty: a MOV to CR3 of a target value would load the guest's
+ *       value itself into CR3 (SDM 25.1.3), which is a guest-physical address, not a root.</li>
+ *   <li>Every #PF exits (exception bitmap bit 14 with error-code mask and match 0, SDM 25.2).</li>
+ *   <li>INVLPG exits; IA32_EFER reads and writes exit: EFER.NXE changes what the guest's XD bits mean, and
+ *       the processor's EFER lacks LME while the guest's paging is off ({@link #hardwareEfer}).</li>
+ * </ul>
+ */
+final class ShadowPaging {
+    /** CR4.PKE. */
+    private static final long CR4_PKE = 1L << 22;
+
+    private final ShadowMmu mmu;
+    private final VmxCapabilities caps;
+    /** The guest's IA32_EFER: the processor's lacks LME while the guest's paging is off. */
+    private long guestEfer;
+
+    ShadowPaging(ShadowMmu mmu, VmxCapabilities caps) {
+        this.mmu = mmu;
+        this.caps = caps;
+    }
+
+    ShadowMmu mmu() {
+        return mmu;
+    }
+
+    long cr0Mask() {
+        return caps.cr0Fixed0 | CpuState.CR0_PE | CpuState.CR0_PG | CpuState.CR0_WP;
+    }
+
+    long cr4Mask() {
+        return caps.cr4Fixed0 | CpuState.CR4_PAE | CpuState.CR4_PSE | CpuState.CR4_PGE | CpuState.CR4_PCIDE
+                | CpuState.CR4_SMEP | CpuState.CR4_SMAP | CpuState.CR4_LA57 | CR4_PKE | CpuState.CR4_VMXE;
+    }
+
+    /** The processor's CR0 for a guest CR0: paging, protection and write protection always on. */
+    long hardwareCr0(long guestCr0) {
+        return guestCr0 | caps.cr0Fixed0 | CpuState.CR0_PE | CpuState.CR0_PG | CpuState.CR0_WP;
+    }
+
+    /** The processor's CR4: PAE always (the shadow tables are 64-bit), SMEP/SMAP/PKE only with guest paging. */
+    long hardwareCr4(long guestCr4, boolean guestPaging) {
+        long v = guestCr4 | caps.cr4Fixed0 | CpuState.CR4_PAE;
+        return guestPaging ? v : v & ~(CpuState.CR4_SMEP | CpuState.CR4_SMAP | CR4_PKE);
+    }
+
+    /** The guest's initial paging state (the boot loader's). */
+    void start(CpuState guest) {
+        guestEfer = guest.efer;
+        mmu.loadCr3(guest.cr3);
+        mmu.setPagingState(guest.cr0, guest.cr4, guest.efer);
+    }
+
+    /** The guest's IA32_EFER (what its RDMSR returns). */
+    long guestEfer() {
+        return guestEfer;
+    }
+
+    /**
+     * The processor's IA32_EFER for a guest EFER: LME only with LMA. The processor runs with paging on
+     * even while the guest's is off, and VM entry requires LME to match "IA-32e mode guest" then
+     * (SDM 26.3.1.1), so a guest that set LME but has not turned paging on yet runs with LME clear.
+     */
+    static long hardwareEfer(long efer) {
+        return (efer & CpuState.EFER_LMA) != 0 ? efer : efer & ~CpuState.EFER_LME;
+    }
+
+    /** Sets the guest's EFER and the processor's (GUEST_IA32_EFER) from it. */
+    void setGuestEfer(Vcpu vcpu, long efer) {
+        guestEfer = efer;
+        vcpu.write(GUEST_IA32_EFER, hardwareEfer(efer));
+    }
+
+    /** A control register as the guest sees it: its own bits from the VMCS, host-owned ones from the read shadow. */
+    static long guestView(long actual, long mask, long shadow) {
+        return (actual & ~mask) | (shadow & mask);
+    }
+
+    /**
+     * The guest's CR0, CR4 or EFER changed (the read shadows and GUEST_IA32_EFER hold its values): the shadow
+     * MMU follows, the processor's CR0/CR4 are recomputed, and the root is loaded.
+     */
+    void pagingStateChanged(Vcpu vcpu, Vmcs v) {
+        long cr0 = guestView(v.get(GUEST_CR0), v.get(CR0_GUEST_HOST_MASK), v.get(CR0_READ_SHADOW));
+        long cr4 = guestView(v.get(GUEST_CR4), v.get(CR4_GUEST_HOST_MASK), v.get(CR4_READ_SHADOW));
+        mmu.setPagingState(cr0, cr4, guestEfer);
+        vcpu.write(GUEST_CR0, hardwareCr0(cr0));
+        vcpu.write(GUEST_CR4, hardwareCr4(cr4, (cr0 & CpuState.CR0_PG) != 0));
+        loadRoot(vcpu, v);
+    }
+
+    /** Puts the current shadow root in GUEST_CR3 if it changed (a CR3 switch, a reset, a zapped root). */
+    void loadRoot(Vcpu vcpu, Vmcs v) {
+        long cr3 = mmu.hardwareCr3();
+        if (v.get(GUEST_CR3) != cr3) {
+            vcpu.write(GUEST_CR3, cr3);
+        }
+    }
+
+    /** MOV to CR3 (exit reason 28): a reserved bit is #GP(0) (SDM Vol. 3A 4.5, MOV to CR3). */
+    void movToCr3(Vcpu vcpu, Vmcs v, long value) {
+        long efer = guestEfer;
+        if ((efer & CpuState.EFER_LMA) != 0 && (value >>> vcpu.cpu().cpuidModel().maxPhysAddr()) != 0) {
+            throw GuestFault.gp0();
+        }
+        if ((efer & CpuState.EFER_LMA) == 0) {
+            value &= 0xffffffffL;
+        }
+        mmu.stats().cr3Cycles += charge(vcpu, Cost.MONITOR_SHADOW_CR3);
+        long created = mmu.stats().pagesCreated;
+        mmu.loadCr3(value);
+        chargePages(vcpu, created);
+        loadRoot(vcpu, v);
+        vcpu.flushGuestTlb(); // MOV to CR3 flushes the guest's non-global translations (SDM Vol. 3A 4.10.4.1)
+    }
+
+    /**
+     * A #PF exit (exception bitmap bit 14): the shadow MMU fixes it, or it is the guest's own fault
+     * (reflected with the guest's error code and CR2), a write to a guest page table (emulated), or a
+     * device access (emulated).
+     */
+    void pageFault(Vcpu vcpu, Vmcs v, long linear, int errorCode) {
+        long created = mmu.stats().pagesCreated;
+        ShadowMmu.FaultKind kind = mmu.pageFault(linear, errorCode);
+        chargePages(vcpu, created);
+        switch (kind) {
+            case FIXED -> {
+                mmu.stats().faultCycles += charge(vcpu, Cost.MONITOR_SHADOW_FAULT);
+                loadRoot(vcpu, v);
+            }
+            case GUEST_FAULT -> {
+                mmu.stats().faultCycles += charge(vcpu, Cost.MONITOR_HANDLER);
+                throw new GuestFault(14, mmu.guestErrorCode(), linear);
+            }
+            case WRITE_PROTECTED -> {
+                mmu.stats().writeCycles += charge(vcpu, Cost.MONITOR_SHADOW_PTE_WRITE);
+                emulateTableWrite(vcpu, v, mmu.faultGpa());
+                loadRoot(vcpu, v);
+            }
+            case MMIO -> {
+                vcpu.charge(Cost.MONITOR_MMIO);
+                InstructionEmulator.emulate(vcpu, v, mmu.faultGpa(), EmulatedTarget.mmio(vcpu));
+            }
+            case UNASSIGNED -> vcpu.stop(StopReason.SHUTDOWN, "refused: guest-physical 0x"
+                    + Long.toHexString(mmu.faultGpa()) + " (linear 0x" + Long.toHexString(linear)
+                    + ") is outside the guest's memory slots (guest rip 0x" + Long.toHexString(v.get(GUEST_RIP)) + ")",
+                    vcpu.guestStateReport());
+        }
+    }
+
+    /**
+     * Emulates the guest's write to one of its page tables, then lets the shadow MMU drop what it changed.
+     * An instruction the emulator does not know makes the frame stop being shadowed and the instruction run
+     * again natively, as KVM's unprotect-and-retry does; a root in use cannot stop being shadowed.
+     */
+    private void emulateTableWrite(Vcpu vcpu, Vmcs v, long gpa) {
+        GuestPhysicalMemory memory = vcpu.access().physical();
+        EmulatedTarget table = new EmulatedTarget() {
+            @Override
+            public long read(long address, int size) {
+                return switch (size) {
+                    case 1 -> memory.read8(address);
+                    case 2 -> memory.read16(address);
+                    case 4 -> memory.read32(address) & 0xffffffffL;
+                    default -> memory.read64(address);
+                };
+            }
+
+            @Override
+            public void write(long address, int size, long value) {
+                switch (size) {
+                    case 1 -> memory.write8(address, (int) value);
+                    case 2 -> memory.write16(address, (int) value);
+                    case 4 -> memory.write32(address, (int) value);
+                    default -> memory.write64(address, value);
+                }
+                mmu.guestWrite(address, size);
+            }
+        };
+        try {
+            InstructionEmulator.emulate(vcpu, v, gpa, table);
+        } catch (UnsupportedFeature u) {
+            if (!mmu.unprotect(gpa >>> 12)) {
+                throw new UnsupportedFeature(u.getMessage().replaceFirst("^unsupported: ", "")
+                        + " writing the guest's current top-level page table under shadow paging");
+            }
+        }
+    }
+
+    /** INVLPG (exit reason 14). */
+    void invlpg(Vcpu vcpu, Vmcs v, long linear) {
+        vcpu.charge(Cost.MONITOR_HANDLER);
+        mmu.invlpg(linear);
+        vcpu.flushGuestTlb();
+        vcpu.skipInstruction(v);
+    }
+
+    private long charge(Vcpu vcpu, Cost item) {
+        vcpu.charge(item);
+        return vcpu.cpu().costProfile().cycles(item);
+    }
+
+    private void chargePages(Vcpu vcpu, long createdBefore) {
+        for (long n = mmu.stats().pagesCreated - createdBefore; n > 0; n--) {
+            mmu.stats().pageCycles += charge(vcpu, Cost.MONITOR_SHADOW_PAGE);
+        }
+    }
+}
