@@ -29,6 +29,13 @@ public final class ExitHandlers {
             set(t, r, VmxInstructionExit::handle);
         }
         set(t, ExitReason.CONTROL_REGISTER_ACCESSES, CrAccessExit::handle);
+        set(t, ExitReason.INVLPG, (vcpu, v, q) -> {
+            ShadowPaging shadow = vcpu.vm().shadowPaging();
+            if (shadow == null) {
+                throw new IllegalStateException("INVLPG exits only under shadow paging");
+            }
+            shadow.invlpg(vcpu, v, q); // the qualification is the linear-address operand (SDM 27.2.1)
+        });
         set(t, ExitReason.IO_INSTRUCTION, IoExit::handle);
         set(t, ExitReason.RDMSR, MsrExit::rdmsr);
         set(t, ExitReason.WRMSR, MsrExit::wrmsr);
