@@ -3,7 +3,10 @@
  * writes them through the new mappings, makes a fork-like copy (new tables and
  * copied frames), checks copy semantics across CR3 switches, unmaps half the
  * pages with INVLPG and tears both spaces down.
- * Parameters: rounds (default 100), pages (per round, default 16).
+ * Parameters: rounds (default 100), pages (per round, default 16), work
+ * (default 0): passes of read-modify-write over the surviving pages per round,
+ * work done between the page-table changes -- at a fixed number of rounds, more
+ * work means a lower page-table churn rate (the study's churn-rate axis).
  */
 #include "kit.h"
 #include "pmm.h"
@@ -27,12 +30,13 @@ static int fail(const char *what, uint64_t round, uint64_t j)
 
 int workload_main(void)
 {
-    uint64_t rounds = param_u64("rounds", 100), pages = param_u64("pages", 16);
+    uint64_t rounds = param_u64("rounds", 100), pages = param_u64("pages", 16), work = param_u64("work", 0);
     if (pages < 2 || pages > 4096) {
         kprintf("pt-churn: need pages in [2, 4096]\n");
         return KIT_EXIT_BADARG;
     }
-    kprintf("pt-churn: rounds=%lu pages=%lu\n", rounds, pages);
+    if (work) kprintf("pt-churn: rounds=%lu pages=%lu work=%lu\n", rounds, pages, work);
+    else kprintf("pt-churn: rounds=%lu pages=%lu\n", rounds, pages);
     uint64_t free_before = pmm_free_frames();
     uint64_t sum = 0, tables = 0, switches = 0, unmaps = 0;
     struct aspace *home = as_current();
@@ -73,6 +77,8 @@ int workload_main(void)
             if (as_translate(&parent, page_va(r, j), &pa) == 0) return fail("still mapped", r, j);
         }
         for (uint64_t j = 1; j < pages; j += 2) *as_ptr64(page_va(r, j)) ^= child_sum;
+        for (uint64_t w = 0; w < work; w++)
+            for (uint64_t j = 1; j < pages; j += 2) *as_ptr64(page_va(r, j)) += w ^ j;
         uint64_t parent_sum = 0;
         for (uint64_t j = 1; j < pages; j += 2) parent_sum += *as_ptr64(page_va(r, j));
         as_switch(home); switches++;

@@ -19,6 +19,8 @@ public final class ExitStatus {
     public static final int UNSUPPORTED = 12;
     /** {@code vtsim vmcs check}: the VMCS fails at least one VM-entry check (each is listed). */
     public static final int ENTRY_CHECKS_FAILED = 14;
+    /** {@code vtsim compare}: some run did not end with the guest's success status (its cell says why). */
+    public static final int STUDY_INCOMPLETE = 16;
     /** A bug in vtsim itself. */
     public static final int INTERNAL_ERROR = 10;
 

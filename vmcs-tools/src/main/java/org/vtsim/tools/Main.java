@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A cycle-level model of a VT-x capable x86-64 CPU with a thin KVM-like monitor.",
-        subcommands = {RunCommand.class, VmcsCommand.class, GuestsCommand.class, CostsCommand.class,
+        subcommands = {RunCommand.class, CompareCommand.class, VmcsCommand.class, GuestsCommand.class, CostsCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -55,9 +55,10 @@ final class RunCommand implements Callable<Integer> {
     String image;
 
     @Option(names = "--mode", paramLabel = "MODE",
-            description = "native (bare metal, no VMM: the baseline) or ept (unmodified guest under the KVM-like "
-                    + "monitor in VMX non-root operation with EPT; devices behind VM exits). Default: ept, but "
-                    + "native for a guest that needs VMX itself (nested VMX is not modelled).")
+            description = "native (bare metal, no VMM: the baseline), ept (unmodified guest under the KVM-like "
+                    + "monitor in VMX non-root operation with EPT; devices behind VM exits) or shadow (the same "
+                    + "monitor with shadow page tables instead of EPT). Default: ept, but native for a guest that "
+                    + "needs VMX itself (nested VMX is not modelled).")
     String mode;
 
     @Option(names = "--stats", description = "After the summary, print the VM-exit statistics on stderr in the "
@@ -122,9 +123,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter err) throws UsageProblem {
-        if ("shadow".equals(mode)) {
-            throw new UsageProblem("unsupported: --mode shadow (shadow paging) is not implemented yet; use native or ept");
-        }
         Mode runMode;
         try {
             runMode = mode == null ? Mode.EPT : Mode.parse(mode);
@@ -175,17 +173,17 @@ final class RunCommand implements Callable<Integer> {
                     + String.join(", ", Guests.allNames()) + ")");
         }
         boolean withVmx = vmx != null ? vmx : Guests.needsVmx(image) && !Files.isRegularFile(file);
-        if (withVmx && runMode == Mode.EPT) {
+        if (withVmx && runMode.virtualized()) {
             if (mode != null) {
-                throw new UsageProblem("unsupported: --vmx with --mode ept (a guest hypervisor under the monitor "
-                        + "would need nested VMX); use --mode native");
+                throw new UsageProblem("unsupported: --vmx with --mode " + runMode.label() + " (a guest hypervisor "
+                        + "under the monitor would need nested VMX); use --mode native");
             }
             runMode = Mode.NATIVE; // the default for a guest that is itself a hypervisor
         }
         boolean wantStats = stats || statsJson != null || statsCsv != null || trace != null;
-        if (wantStats && runMode != Mode.EPT) {
-            throw new UsageProblem("--stats, --stats-json, --stats-csv and --trace need --mode ept (a native run "
-                    + "has no VM exits)");
+        if (wantStats && !runMode.virtualized()) {
+            throw new UsageProblem("--stats, --stats-json, --stats-csv and --trace need --mode ept or shadow (a "
+                    + "native run has no VM exits)");
         }
         List<BootModule> modules = new ArrayList<>();
         for (String spec : initrds) {
@@ -217,7 +215,8 @@ final class RunCommand implements Callable<Integer> {
         Machine machine;
         try {
             machine = Machine.boot(config, name, bytes);
-        } catch (BootImageException | IllegalArgumentException e) {
+        } catch (BootImageException | IllegalArgumentException | org.vtsim.cpu.UnsupportedFeature e) {
+            // UnsupportedFeature: a mode the monitor does not offer yet (shadow paging while it is built).
             if (traceWriter != null) {
                 traceWriter.close();
             }

@@ -76,7 +76,7 @@ class BadImageTest {
     }
 
     @Test
-    void modesOfLaterIssuesSayUnsupported() {
-        assertOneLineError(vtsim("run", "hello", "--mode", "shadow"), "unsupported");
+    void aGuestHypervisorUnderShadowPagingIsUnsupported() {
+        assertOneLineError(vtsim("run", "hello", "--mode", "shadow", "--vmx"), "unsupported");
     }
 }
