@@ -9,9 +9,13 @@ import org.vtsim.vmx.vmcs.Vmcs;
 
 /**
  * EPT violations (reason 48, SDM 28.3.3.2): the guest-physical address (SDM 27.2.1) decides.
- * Inside a memory slot: the page is mapped now (lazy population) and the access retried. Inside the
- * MMIO window: a device access, emulated by {@link InstructionEmulator}. Anywhere else the access is refused
- * and the VM stops: the guest never reaches host memory its slots do not give it.
+ * Inside a memory slot: the page is mapped now (lazy population) and the access retried. Elsewhere
+ * nothing is ever mapped, so the guest never reaches host memory its slots do not give it, and the
+ * instruction is emulated ({@link InstructionEmulator}) against what a PC has there: the devices of the
+ * MMIO window, or unassigned memory (reads all ones, writes dropped: {@link UnassignedMemory}), as on the
+ * native platform. An instruction fetch outside the slots, or a guest paging-structure access there,
+ * is refused and the VM stops: the monitor runs no code and walks no tables from device or unassigned
+ * space.
  */
 final class EptViolationExit {
     private EptViolationExit() {
@@ -25,14 +29,24 @@ final class EptViolationExit {
             memory.populate(gpa);
             return;
         }
-        if (gpa >= vcpu.platform().mmioStart() && gpa < vcpu.platform().mmioEnd()
-                && (EptViolationQualification.access(q) & EptViolationQualification.ACCESS_FETCH) == 0) {
-            vcpu.charge(Cost.MONITOR_MMIO);
-            InstructionEmulator.emulate(vcpu, v, gpa, EmulatedTarget.mmio(vcpu));
+        boolean mmio = gpa >= vcpu.platform().mmioStart() && gpa < vcpu.platform().mmioEnd();
+        String what = mmio ? "the MMIO window" : "unassigned guest-physical memory";
+        if ((EptViolationQualification.access(q) & EptViolationQualification.ACCESS_FETCH) != 0) {
+            refuse(vcpu, v, "instruction fetch from " + what + " at 0x" + Long.toHexString(gpa), q);
             return;
         }
-        vcpu.stop(StopReason.SHUTDOWN, "refused: guest-physical " + EptViolationQualification.describe(q)
-                + " at 0x" + Long.toHexString(gpa) + " outside the guest's memory slots (guest rip 0x"
-                + Long.toHexString(v.get(GUEST_RIP)) + ")", vcpu.guestStateReport());
+        long dataAccess = EptViolationQualification.LINEAR_ADDRESS_VALID | EptViolationQualification.TRANSLATED_ACCESS;
+        if ((q & dataAccess) != dataAccess) {
+            refuse(vcpu, v, "guest paging-structure access to " + what + " at 0x" + Long.toHexString(gpa), q);
+            return;
+        }
+        vcpu.charge(Cost.MONITOR_MMIO);
+        InstructionEmulator.emulate(vcpu, v, gpa, mmio ? EmulatedTarget.mmio(vcpu) : UnassignedMemory.of(vcpu));
+    }
+
+    private static void refuse(Vcpu vcpu, Vmcs v, String what, long q) {
+        vcpu.stop(StopReason.SHUTDOWN, "refused: " + what + ", outside the guest's memory slots ("
+                + EptViolationQualification.describe(q) + "; guest rip 0x" + Long.toHexString(v.get(GUEST_RIP)) + ")",
+                vcpu.guestStateReport());
     }
 }

@@ -40,6 +40,7 @@ public final class ExitHandlers {
         set(t, ExitReason.RDMSR, MsrExit::rdmsr);
         set(t, ExitReason.WRMSR, MsrExit::wrmsr);
         set(t, ExitReason.EPT_VIOLATION, EptViolationExit::handle);
+        set(t, ExitReason.EPT_MISCONFIGURATION, EptMisconfigExit::handle);
         set(t, ExitReason.VMX_PREEMPTION_TIMER_EXPIRED, InterruptExits::preemptionTimer);
         return t;
     }

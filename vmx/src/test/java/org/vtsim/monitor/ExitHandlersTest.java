@@ -51,11 +51,11 @@ class ExitHandlersTest {
     }
 
     @Test
-    void mmioByAnInstructionOtherThanMovIsUnsupportedLoudly() {
-        MonitorRig rig = new MonitorRig("83058000e0fe01"); // add dword [0xfee00080],1
+    void mmioByAnInstructionTheEmulatorLacksIsUnsupportedLoudly() {
+        MonitorRig rig = new MonitorRig("d1258000e0fe"); // shl dword [0xfee00080],1
         rig.create();
         assertEquals(StopReason.UNSUPPORTED, rig.run());
-        assertTrue(rig.vm.vcpu().stopDetail().startsWith("unsupported: emulation of add"), rig.vm.vcpu().stopDetail());
+        assertTrue(rig.vm.vcpu().stopDetail().startsWith("unsupported: emulation of shl"), rig.vm.vcpu().stopDetail());
     }
 
     @Test
