@@ -1,0 +1,105 @@
+package org.vtsim.monitor.shadow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.vtsim.machine.Machine;
+import org.vtsim.machine.MachineConfig;
+import org.vtsim.machine.Mode;
+import org.vtsim.machine.Outcome;
+import org.vtsim.machine.RunResult;
+import org.vtsim.monitor.stats.ExitSink;
+
+/**
+ * Every bundled guest, unmodified, under shadow paging: the same serial output, exit status and number of
+ * page faults its handler receives as natively (as under EPT for the exit microbenchmark, which tells a VM
+ * by its VMCALL), and the shadow MMU's invariant ({@link ShadowAudit})
+ * holding after every exit of the run.
+ */
+class ShadowPagingGuestTest {
+    private static final Path IMAGES = Path.of("..", "guests", "images");
+
+    record Run(RunResult result, String serial, List<String> problems, long audits) {
+    }
+
+    static Run run(String name, Mode mode, boolean audit, boolean largePages) throws Exception {
+        Path image = IMAGES.resolve(name + ".elf");
+        Path argsFile = IMAGES.resolve(name + ".args");
+        String args = Files.exists(argsFile) ? Files.readString(argsFile).strip() : "";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<String> problems = new ArrayList<>();
+        Machine[] holder = new Machine[1];
+        long[] audits = {0};
+        ExitSink sink = new ExitSink() {
+            @Override
+            public void exit(long cycle, long handling, int reason, long q, long rip, long detail) {
+                ShadowMmu mmu = holder[0] == null ? null : holder[0].vm().shadowMmu();
+                if (mmu != null && problems.isEmpty()) {
+                    audits[0]++;
+                    for (String p : ShadowAudit.check(mmu, 5)) {
+                        problems.add("after exit " + reason + " at rip 0x" + Long.toHexString(rip) + ": " + p);
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        MachineConfig config = MachineConfig.defaults(out).withAppend(args).withMaxInstructions(200_000_000)
+                .withMode(mode).withHostLargePages(largePages);
+        if (audit) {
+            config = config.withTrace(sink);
+        }
+        Machine m = Machine.boot(config, name + ".elf", Files.readAllBytes(image));
+        holder[0] = m;
+        RunResult r = m.run();
+        return new Run(r, out.toString(java.nio.charset.StandardCharsets.UTF_8), problems, audits[0]);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hello", "syscall", "timer", "pt-churn", "vmexit"})
+    void runsAsNativelyWithTheInvariantAfterEveryExit(String name) throws Exception {
+        // The exit microbenchmark asks whether it runs in a VM (VMCALL): its reference is the EPT run.
+        Run nat = run(name, name.equals("vmexit") ? Mode.EPT : Mode.NATIVE, false, true);
+        Run shadow = run(name, Mode.SHADOW, true, true);
+        assertEquals(Outcome.GUEST_EXIT, shadow.result().outcome(), shadow.result().detail());
+        assertEquals(nat.serial(), shadow.serial());
+        assertEquals(nat.result().exitStatus(), shadow.result().exitStatus());
+        assertEquals(nat.result().memory().get("guest.pageFaults"), shadow.result().memory().get("guest.pageFaults"),
+                "page faults the guest's handler receives");
+        assertTrue(shadow.problems().isEmpty(), () -> String.join("\n", shadow.problems()));
+        assertTrue(shadow.audits() > 100, "audited after " + shadow.audits() + " exits");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compute", "memwalk", "io"})
+    void longerGuestsRunAsNativelyWith4KiBAnd2MiBHostPages(String name) throws Exception {
+        Run nat = run(name, Mode.NATIVE, false, true);
+        for (boolean large : new boolean[] {true, false}) {
+            Run shadow = run(name, Mode.SHADOW, false, large);
+            assertEquals(Outcome.GUEST_EXIT, shadow.result().outcome(), shadow.result().detail());
+            assertEquals(nat.serial(), shadow.serial());
+            assertEquals(nat.result().memory().get("guest.pageFaults"),
+                    shadow.result().memory().get("guest.pageFaults"));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void ptChurnExercisesEveryPartOfTheShadowMmu() throws Exception {
+        Map<String, Long> c = run("pt-churn", Mode.SHADOW, false, true).result().memory();
+        assertTrue(c.get("shadow.faults") > 0, c::toString);
+        assertTrue(c.get("shadow.emulatedWrites") > 0, c::toString);
+        assertTrue(c.get("shadow.cr3Switches") > 0, c::toString);
+        assertTrue(c.get("shadow.pagesZapped") > 0, c::toString);
+        assertTrue(c.get("shadow.livePages") <= c.get("shadow.maxPages"), c::toString);
+    }
+}
