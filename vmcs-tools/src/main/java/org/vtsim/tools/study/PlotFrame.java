@@ -19,6 +19,8 @@ final class PlotFrame {
     final double bottomMargin;
     final Axis axis;
     final double legendWidth;
+    /** At least the title's width (set by {@link #start}). */
+    private double titleWidth;
 
     /**
      * @param plotWidth the width of the plot area
@@ -33,9 +35,9 @@ final class PlotFrame {
             longest = Math.max(longest, l.length());
         }
         this.turnLabels = longest * CHAR > slot - 4;
-        this.bottomMargin = turnLabels ? Math.min(220, 40 + longest * CHAR * 0.71) : 56;
+        this.bottomMargin = turnLabels ? Math.min(260, 40 + longest * CHAR * 0.71) : 56;
         // A label turned by 45 degrees reaches 0.71 of its length to the left of its slot's centre.
-        this.left = turnLabels ? Math.max(MIN_LEFT, Math.min(220, longest * CHAR * 0.71) - slot / 2 + 12) : MIN_LEFT;
+        this.left = turnLabels ? Math.max(MIN_LEFT, longest * CHAR * 0.71 - slot / 2 + 24) : MIN_LEFT;
         this.axis = Axis.covering(largest, 5);
         int widest = 12;
         for (String l : legend) {
@@ -45,7 +47,7 @@ final class PlotFrame {
     }
 
     double width() {
-        return left + plotWidth + legendWidth;
+        return Math.max(left + plotWidth + legendWidth, titleWidth);
     }
 
     double height() {
@@ -62,6 +64,7 @@ final class PlotFrame {
 
     /** A new drawing with the title, grid, value axis and its title. */
     Svg start(String title, String valueTitle) {
+        titleWidth = title.length() * 8.4 + 40; // 15 px sans-serif: about 8.4 px a glyph
         Svg svg = new Svg(width(), height(), title);
         svg.text(width() / 2, 24, title, "middle", 15, 0);
         for (double t : axis.ticks()) {

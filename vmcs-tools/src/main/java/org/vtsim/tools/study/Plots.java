@@ -26,8 +26,11 @@ public final class Plots {
 
     public static List<Plot> all(Study study, List<Study.Result> results) {
         List<Plot> out = new ArrayList<>();
+        // One swept workload: label the bars by the sweep value and name the workload in the titles.
+        boolean byPoint = study.swept() && study.workloads().size() == 1;
+        String of = byPoint ? " — " + study.workloads().get(0).label() : "";
         List<String> cases = new ArrayList<>();
-        results.forEach(r -> cases.add(r.kase().label()));
+        results.forEach(r -> cases.add(shorten(byPoint ? r.kase().point().toString() : r.kase().label())));
         List<String> modes = new ArrayList<>();
         study.modes().forEach(m -> modes.add(m.label()));
         String[][] why = new String[results.size()][modes.size()];
@@ -43,20 +46,21 @@ public final class Plots {
             }
         }
         if (study.hasNative()) {
-            String t = "Overhead vs native (cycles / native cycles)";
+            String t = "Overhead vs native (cycles / native cycles)" + of;
             out.add(new Plot("overhead.svg", t, BarChart.grouped(t, "overhead vs native", cases, modes, overhead,
                     1.0, why)));
         }
-        String t = "Simulated cycles per workload and mode";
+        String t = "Simulated cycles per workload and mode" + of;
         out.add(new Plot("cycles.svg", t, BarChart.grouped(t, "cycles", cases, modes, cycles, Double.NaN, why)));
-        exits(study, results, cases).ifPresent(out::add);
+        exits(study, results, cases, of).ifPresent(out::add);
         if (study.swept()) {
             out.addAll(sweeps(study, results));
         }
         return out;
     }
 
-    private static java.util.Optional<Plot> exits(Study study, List<Study.Result> results, List<String> cases) {
+    private static java.util.Optional<Plot> exits(Study study, List<Study.Result> results, List<String> cases,
+            String of) {
         List<Mode> vms = study.modes().stream().filter(Mode::virtualized).toList();
         if (vms.isEmpty()) {
             return java.util.Optional.empty();
@@ -92,7 +96,7 @@ public final class Plots {
                 }
             }
         }
-        String t = "VM exits per reason, workload and mode";
+        String t = "VM exits per reason, workload and mode" + of;
         return java.util.Optional.of(new Plot("exits.svg", t, BarChart.stacked(t, "VM exits", cases, bars, segments,
                 v)));
     }
@@ -126,6 +130,11 @@ public final class Plots {
             }
         }
         return out;
+    }
+
+    /** A category label of at most 40 characters (the tables keep the whole label). */
+    static String shorten(String label) {
+        return label.length() <= 40 ? label : label.substring(0, 39) + "…";
     }
 
     /** A file-name part: letters, digits, '-' and '.'; everything else becomes '_'. */
