@@ -220,6 +220,7 @@ public final class Cpu implements LinearMemory, EventSink {
     /** Set by the VMX unit at VM entry (true) and VM exit (false). */
     public void setVmxNonRoot(boolean nonRoot) {
         interpreter.nonRoot = nonRoot;
+        units.setNonRoot(nonRoot);
         interpreter.modeChanged = true;
         invalidateFetch();
     }
@@ -233,10 +234,15 @@ public final class Cpu implements LinearMemory, EventSink {
         return interpreter.interruptShadow;
     }
 
-    /** Sets blocking by STI ({@code byMovSs} false) or by MOV SS for the next boundary (VM entry). */
+    /**
+     * Sets blocking by STI ({@code byMovSs} false) or by MOV SS for the next boundary (VM entry and exit load
+     * it, SDM 26.3.2.5, 27.5): whatever shadow covered an earlier instruction is over, so an exit before the
+     * next instruction (one during event injection) does not save a stale one.
+     */
     public void setInterruptShadow(boolean shadow, boolean byMovSs) {
         interpreter.interruptShadow = shadow;
         interpreter.shadowByMovSs = byMovSs;
+        interpreter.shadowInstruction = -1;
     }
 
     /** Whether a pending {@link #interruptShadow()} comes from MOV SS rather than STI. */
@@ -267,7 +273,19 @@ public final class Cpu implements LinearMemory, EventSink {
         counters.platformTouched = true;
     }
 
-    /** Delivers an event through the IDT now (VM-entry event injection, SDM 26.6); false on shutdown. */
+    /**
+     * The event whose delivery through the IDT is under way (its IDT, GDT, TSS and stack accesses are
+     * being made), or null: what an EPT violation or misconfiguration then records as IDT-vectoring
+     * information (SDM Vol. 3C 27.2.4).
+     */
+    public Event eventBeingDelivered() {
+        return units.deliveringEvent();
+    }
+
+    /**
+     * Delivers an event through the IDT now (VM-entry event injection, SDM 26.6); false on shutdown.
+     * A VM exit during the delivery (SDM 26.6.1.2) is taken and unwinds with {@link VmExitSignal}.
+     */
     public boolean deliverEvent(Event event) {
         counters.events++;
         counters.cycles += eventCost;
@@ -446,7 +464,18 @@ public final class Cpu implements LinearMemory, EventSink {
                     counters.platformTouched = true;
                     counters.events++;
                     counters.cycles += eventCost;
-                    if (!events.externalInterrupt(vector, state.rip)) {
+                    boolean delivered;
+                    try {
+                        delivered = events.externalInterrupt(vector, state.rip);
+                    } catch (VmExitSignal x) {
+                        // A VM exit during the delivery: the vector is in the IDT-vectoring information.
+                        StopReason r = afterVmExit();
+                        if (r != null) {
+                            return r;
+                        }
+                        continue;
+                    }
+                    if (!delivered) {
                         if (interpreter.nonRoot && vmx.tripleFault()) {
                             StopReason r = afterVmExit();
                             if (r != null) {
@@ -501,7 +530,17 @@ public final class Cpu implements LinearMemory, EventSink {
                     if (f.vector == Vectors.PF) {
                         counters.pageFaults++;
                     }
-                    if (!events.exception(f, start)) {
+                    boolean delivered;
+                    try {
+                        delivered = events.exception(f, start);
+                    } catch (VmExitSignal x) {
+                        StopReason r = afterVmExit();
+                        if (r != null) {
+                            return r;
+                        }
+                        continue;
+                    }
+                    if (!delivered) {
                         if (interpreter.nonRoot && vmx.tripleFault()) {
                             StopReason r = afterVmExit();
                             if (r != null) {

@@ -65,6 +65,11 @@ public final class NoVmx implements VmxPort {
     }
 
     @Override
+    public boolean exceptionDuringDelivery(CpuFault fault, org.vtsim.cpu.system.Event during) {
+        return false;
+    }
+
+    @Override
     public boolean softwareException(int vector, boolean privileged, long rip, int instructionLength) {
         return false;
     }

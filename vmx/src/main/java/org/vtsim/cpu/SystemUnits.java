@@ -106,6 +106,30 @@ final class SystemUnits implements SystemPort, EventPort {
         this.vmx = vmx;
     }
 
+    /** VMX non-root operation: delivery consults the exception bitmap through the VMX unit. */
+    void setNonRoot(boolean nonRoot) {
+        this.exits = nonRoot ? vmxExits : null;
+    }
+
+    /** The event whose delivery through the IDT is under way, or null. */
+    Event deliveringEvent() {
+        return delivery.delivering();
+    }
+
+    private EventDelivery.Exits exits;
+    private final EventDelivery.Exits vmxExits = new EventDelivery.Exits() {
+        @Override
+        public boolean nestedException(CpuFault nested, Event during) {
+            return vmx.exceptionDuringDelivery(nested, during);
+        }
+
+        @Override
+        public boolean doubleFault(Event doubleFault) {
+            return vmx.exception(CpuFault.withError(doubleFault.vector(), doubleFault.errorCode()), doubleFault.rip(),
+                    0);
+        }
+    };
+
     Map<Integer, Long> unknownMsrAccesses() {
         return msrs.unknownMsrAccesses();
     }
@@ -207,8 +231,15 @@ final class SystemUnits implements SystemPort, EventPort {
         return msrs.tscAux();
     }
 
+    /**
+     * Delivers {@code e}; false on shutdown. In VMX non-root operation a VM exit taken during delivery
+     * unwinds with {@link VmExitSignal}: the exit has been taken, host state is loaded.
+     */
     boolean deliver(Event e) {
-        DeliveryResult r = delivery.deliver(s, e);
+        DeliveryResult r = delivery.deliver(s, e, exits);
+        if (r.exited()) {
+            throw VmExitSignal.INSTANCE;
+        }
         return !r.shutdown();
     }
 

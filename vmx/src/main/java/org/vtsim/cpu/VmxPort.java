@@ -1,6 +1,7 @@
 package org.vtsim.cpu;
 
 import org.vtsim.cpu.decode.Insn;
+import org.vtsim.cpu.system.Event;
 
 /**
  * What the CPU core asks of a VMX unit (SDM Vol. 3C ch. 23–27, 31). The core knows nothing of VMX
@@ -56,11 +57,22 @@ public interface VmxPort {
     long tsc(long hostTsc);
 
     /**
-     * VMX non-root operation only: an exception raised by the instruction at {@code rip}. Returns
-     * true when it caused a VM exit (the exit has been taken; SDM 25.2), false to deliver it through
-     * the guest IDT.
+     * VMX non-root operation only: an exception raised by the instruction at {@code rip} (or the #DF
+     * that event delivery produced, with the RIP of the event being delivered). Returns true when it
+     * caused a VM exit (the exit has been taken, RIP saved as {@code rip}; SDM 25.2), false to
+     * deliver it through the guest IDT.
      */
     boolean exception(CpuFault fault, long rip, int instructionLength);
+
+    /**
+     * VMX non-root operation only: exception {@code fault} (error code with EXT as it would be pushed)
+     * raised while the processor delivered {@code during} through the guest IDT — an event of the
+     * guest's, or one VM entry injected. True when the exception bitmap made it a VM exit (SDM 25.2,
+     * 26.6.1.2), taken with the IDT-vectoring information and, for software interrupts and exceptions,
+     * the VM-exit instruction length of {@code during} (27.2.4, 27.2.5); the guest RIP saved is that
+     * of {@code during}. False to let the double-fault rules of SDM Vol. 3A 6.15 apply.
+     */
+    boolean exceptionDuringDelivery(CpuFault fault, Event during);
 
     /**
      * VMX non-root operation only: INT3, INTO ({@code privileged} false: software exception) or INT1

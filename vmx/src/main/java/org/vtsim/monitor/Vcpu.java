@@ -11,6 +11,10 @@ import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.Platform;
 import org.vtsim.cpu.StopReason;
 import org.vtsim.cpu.UnsupportedFeature;
+import org.vtsim.cpu.Vectors;
+import org.vtsim.cpu.system.Event;
+import org.vtsim.cpu.system.EventDelivery;
+import org.vtsim.cpu.system.EventType;
 import org.vtsim.monitor.stats.ExitDetail;
 import org.vtsim.monitor.stats.ExitRecorder;
 import org.vtsim.vmx.ExitReason;
@@ -21,6 +25,7 @@ import org.vtsim.vmx.controls.PrimaryProcessorBasedControls;
 import org.vtsim.vmx.entry.EntryCheckFailure;
 import org.vtsim.vmx.entry.VmEntryChecks;
 import org.vtsim.vmx.exit.InterruptionInformation;
+import org.vtsim.vmx.exit.VectoredEvent;
 import org.vtsim.vmx.vmcs.Vmcs;
 import org.vtsim.vmx.vmcs.VmcsDump;
 import org.vtsim.vmx.vmcs.VmcsField;
@@ -31,6 +36,16 @@ import org.vtsim.vmx.vmcs.VmcsField;
  * it until a VM exit ({@code Cpu.setStopAtVmExit}), record the exit, dispatch it through the handler
  * table indexed by basic exit reason, repeat. The guest's general registers stay in the processor
  * across an exit (VM exits do not save them, SDM 27.3); RSP, RIP and RFLAGS are in the VMCS.
+ *
+ * <p>An exit that happened while the guest's CPU delivered an event through the guest IDT (valid
+ * IDT-vectoring information, SDM Vol. 3C 27.2.4: a #PF or EPT violation while pushing an interrupt
+ * frame, an event VM entry injected) re-injects that event at the next entry, as KVM's
+ * vmx_complete_interrupts does (SDM 31.7.1.1): same vector, type, error code and instruction length.
+ * If the handler raised an exception for the guest instead ({@link GuestFault}), the two combine by
+ * the double-fault rules of SDM Vol. 3A 6.15, Table 6-5 ({@link EventDelivery#afterFault}, as KVM's
+ * kvm_multiple_exception): #DF, a triple fault that stops the VM, or the new exception alone. An
+ * external interrupt caught that way is not dropped (natively it would be, being benign): it was
+ * acknowledged once and is queued again for when the guest can take it, as KVM keeps it injected.
  */
 public final class Vcpu {
     /** VMX-preemption timer quantum: the monitor regains control at least this often (cycles). */
@@ -51,7 +66,11 @@ public final class Vcpu {
     /** Vectors acknowledged from the platform (external-interrupt exits) not yet injected, oldest first. */
     private final int[] pendingVectors = new int[256];
     private int pendingCount;
+    /** How many vectors at the head of the queue were injected once already (counted in injectedInterrupts). */
+    private int requeued;
     private GuestFault pendingFault;
+    /** The event the last exit interrupted the delivery of (IDT-vectoring information), to re-inject; or null. */
+    private Event vectored;
 
     private boolean launched;
     private boolean inGuest;
@@ -68,6 +87,7 @@ public final class Vcpu {
     private long exits;
     private long injectedInterrupts;
     private long injectedPageFaults;
+    private long reinjectedEvents;
 
     Vcpu(Vm vm, ExitHandler[] handlers, ExitRecorder recorder) {
         this.vm = vm;
@@ -100,19 +120,22 @@ public final class Vcpu {
             if (!inGuest && !enter()) {
                 break;
             }
-            long left = end - cpu.instructions();
-            if (left <= 0) {
-                return StopReason.INSTRUCTION_LIMIT;
+            // inGuest is false after an entry whose event injection exited at once (SDM 26.6.1.2).
+            if (inGuest) {
+                long left = end - cpu.instructions();
+                if (left <= 0) {
+                    return StopReason.INSTRUCTION_LIMIT;
+                }
+                StopReason r = cpu.run(left);
+                if (r == StopReason.INSTRUCTION_LIMIT) {
+                    return r;
+                }
+                if (r != StopReason.VM_EXIT) {
+                    stop(r, cpu.stopDetail(), guestStateReport());
+                    break;
+                }
+                inGuest = false;
             }
-            StopReason r = cpu.run(left);
-            if (r == StopReason.INSTRUCTION_LIMIT) {
-                return r;
-            }
-            if (r != StopReason.VM_EXIT) {
-                stop(r, cpu.stopDetail(), guestStateReport());
-                break;
-            }
-            inGuest = false;
             int reason = handleExit();
             if (stop == null && platform.stopRequested()) {
                 stop(StopReason.PLATFORM_STOP, "device requested stop", "");
@@ -139,7 +162,9 @@ public final class Vcpu {
     private boolean enter() {
         Vmcs v = vmx.currentVmcs();
         try {
-            prepareEvents(v);
+            if (!prepareEvents(v)) {
+                return false;
+            }
             int rate = (int) (vmx.capabilities().misc & 0x1f);
             write(VMX_PREEMPTION_TIMER_VALUE, QUANTUM_CYCLES >>> rate);
             boolean halted = v.get32(GUEST_ACTIVITY_STATE) == 1
@@ -147,7 +172,8 @@ public final class Vcpu {
             VmxResult r = launched ? vmx.vmresume() : vmx.vmlaunch();
             if (r == VmxResult.VM_ENTERED) {
                 launched = true;
-                inGuest = true;
+                // Delivering the injected event may have exited already; the exit is then handled next.
+                inGuest = vmx.nonRoot();
                 enteredHalted = halted;
                 enteredCycle = cpu.cycles();
                 enteredInstructions = cpu.instructions();
@@ -196,20 +222,60 @@ public final class Vcpu {
     }
 
     /**
-     * Event injection before an entry (SDM 26.6): a pending exception first; else a pending external
-     * interrupt if the guest can take one now (RFLAGS.IF = 1, no STI / MOV SS blocking), else an
-     * interrupt-window exit is requested (SDM 25.2) and external-interrupt exiting is turned off
-     * meanwhile, so that an interrupt the guest cannot take yet stays in the device as it would
-     * natively instead of exiting at every instruction.
+     * Event injection before an entry (SDM 26.6): an event whose delivery the last exit interrupted
+     * first (re-injected, or combined with the exception the handler raised); else a pending
+     * exception; else a pending external interrupt if the guest can take it now (RFLAGS.IF = 1, no STI
+     * / MOV SS blocking), else an interrupt-window exit is requested (SDM 25.2) and external-interrupt
+     * exiting is turned off meanwhile, so that an interrupt the guest cannot take yet stays in the
+     * device as it would natively instead of exiting at every instruction. Returns false when the VM
+     * stopped (a triple fault).
      */
-    private void prepareEvents(Vmcs v) {
+    private boolean prepareEvents(Vmcs v) {
         platform.advanceTo(cpu.cycles());
         int proc = v.get32(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS);
         int pin = v.get32(PIN_BASED_VM_EXECUTION_CONTROLS);
         int newProc = proc & ~PrimaryProcessorBasedControls.INTERRUPT_WINDOW_EXITING;
         int newPin = pin | PinBasedControls.EXTERNAL_INTERRUPT_EXITING;
         boolean interrupt = pendingCount > 0 || platform.interruptPending();
-        if (pendingFault != null) {
+        Event original = vectored;
+        vectored = null;
+        if (original != null) {
+            if (InterruptionInformation.valid(v.get32(VM_ENTRY_INTERRUPTION_INFORMATION))) {
+                throw new IllegalStateException("an exit handler injected an event while " + original
+                        + " was being delivered");
+            }
+            GuestFault f = pendingFault;
+            pendingFault = null;
+            Event e = original;
+            if (f != null) {
+                if (original.type() == EventType.NMI) {
+                    throw new UnsupportedFeature("an exception raised by the monitor while an NMI was delivered");
+                }
+                if (f.vector == 14) {
+                    s.cr2 = f.cr2;
+                }
+                CpuFault fault = f.errorCode >= 0 ? CpuFault.withError(f.vector, f.errorCode) : CpuFault.of(f.vector);
+                e = EventDelivery.afterFault(original, fault);
+                if (e == null) {
+                    stop(StopReason.SHUTDOWN, "triple fault in the guest at rip 0x" + Long.toHexString(original.rip())
+                            + ": " + Vectors.name(f.vector) + " while delivering " + original, guestStateReport());
+                    return false;
+                }
+                if (original.type() == EventType.EXTERNAL_INTERRUPT) {
+                    requeueInterrupt(original.vector());
+                }
+                if (e.vector() == 14) {
+                    injectedPageFaults++;
+                }
+            } else {
+                reinjectedEvents++;
+            }
+            inject(e);
+            if (pendingCount > 0) {
+                // An acknowledged interrupt waits: come back as soon as the guest can take it.
+                newProc |= PrimaryProcessorBasedControls.INTERRUPT_WINDOW_EXITING;
+            }
+        } else if (pendingFault != null) {
             GuestFault f = pendingFault;
             pendingFault = null;
             write(VM_ENTRY_INTERRUPTION_INFORMATION, InterruptionInformation.encode(f.vector,
@@ -226,16 +292,19 @@ public final class Vcpu {
             boolean canTake = (v.get(GUEST_RFLAGS) & CpuState.IF) != 0 && (v.get(GUEST_INTERRUPTIBILITY_STATE) & 3) == 0;
             if (canTake) {
                 int vector;
+                boolean again = false;
                 if (pendingCount > 0) {
                     vector = pendingVectors[0];
                     System.arraycopy(pendingVectors, 1, pendingVectors, 0, --pendingCount);
+                    again = requeued > 0; // injected before, and counted then
+                    requeued -= again ? 1 : 0;
                 } else {
                     vector = platform.acknowledgeInterrupt();
                     cpu.counters().platformTouched = true;
                 }
                 write(VM_ENTRY_INTERRUPTION_INFORMATION, InterruptionInformation.encode(vector,
                         InterruptionInformation.TYPE_EXTERNAL_INTERRUPT, false, false));
-                injectedInterrupts++;
+                injectedInterrupts += again ? 0 : 1;
             } else {
                 newProc |= PrimaryProcessorBasedControls.INTERRUPT_WINDOW_EXITING;
                 newPin &= ~PinBasedControls.EXTERNAL_INTERRUPT_EXITING;
@@ -247,6 +316,30 @@ public final class Vcpu {
         if (newPin != pin) {
             write(PIN_BASED_VM_EXECUTION_CONTROLS, newPin);
         }
+        return true;
+    }
+
+    /** VM-entry event injection of {@code e} (SDM 24.8.3): its information, error code and instruction length. */
+    private void inject(Event e) {
+        write(VM_ENTRY_INTERRUPTION_INFORMATION, VectoredEvent.information(e));
+        if (e.pushesErrorCode()) {
+            write(VM_ENTRY_EXCEPTION_ERROR_CODE, e.errorCode());
+        }
+        if (e.type().returnsAfterInstruction()) {
+            write(VM_ENTRY_INSTRUCTION_LENGTH, e.instructionLength());
+        }
+        // The guest was delivering the event, so it was active (SDM 26.3.1.5 allows only some events in HLT).
+        write(GUEST_ACTIVITY_STATE, 0);
+    }
+
+    /** An acknowledged vector back at the head of the queue (it was accepted before the queued ones). */
+    private void requeueInterrupt(int vector) {
+        if (pendingCount == pendingVectors.length) {
+            throw new IllegalStateException("more than 256 pending interrupts");
+        }
+        System.arraycopy(pendingVectors, 0, pendingVectors, 1, pendingCount++);
+        pendingVectors[0] = vector;
+        requeued++;
     }
 
     /** Records and dispatches the exit; returns its exit-reason field. */
@@ -269,6 +362,10 @@ public final class Vcpu {
         }
         recorder.exit(now, reason, q, rip, cpu.instructions(),
                 ExitDetail.forExit(reason, q, s.gpr[CpuState.RCX], v.get(VM_EXIT_INTERRUPTION_INFORMATION)));
+        // An exit during event delivery (SDM 27.2.4): the event goes back in at the next entry.
+        int idt = v.get32(IDT_VECTORING_INFORMATION);
+        vectored = InterruptionInformation.valid(idt) ? VectoredEvent.event(idt, v.get32(IDT_VECTORING_ERROR_CODE),
+                v.get32(VM_EXIT_INSTRUCTION_LENGTH), rip) : null;
         int basic = reason & 0xffff;
         ExitHandler h = basic < handlers.length ? handlers[basic] : null;
         if (h == null) {
@@ -468,6 +565,14 @@ public final class Vcpu {
 
     public long injectedInterrupts() {
         return injectedInterrupts;
+    }
+
+    /**
+     * Events re-injected unchanged because an exit interrupted their delivery (IDT-vectoring
+     * information, SDM 27.2.4), each delivered once in the end.
+     */
+    public long reinjectedEvents() {
+        return reinjectedEvents;
     }
 
     /** #PF exceptions the monitor injected (reflected into the guest), for the guest's page-fault count. */

@@ -11,9 +11,9 @@ import org.vtsim.cpu.Cpu;
 import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.NestedTranslationCounters;
-import org.vtsim.cpu.UnsupportedFeature;
 import org.vtsim.cpu.VmExitSignal;
 import org.vtsim.cpu.Vectors;
+import org.vtsim.cpu.system.Event;
 import org.vtsim.cpu.system.PagingEvents;
 import org.vtsim.ept.PhysicalMemory;
 import org.vtsim.ept.ept.EptAccess;
@@ -180,19 +180,22 @@ final class EptTranslation implements AddressTranslation, PagingEvents {
 
     /**
      * Takes an EPT violation or misconfiguration VM exit. The exit is fault-like (SDM 27.3.3): an instruction
-     * fetch happens before RIP advances, a data access while the instruction executes (its start is saved;
-     * an exception or INT n being delivered by it comes back when it executes again). An exit while an
-     * external interrupt or an injected event is delivered would need the IDT-vectoring information
-     * (27.2.4), which the model does not record: unsupported, loudly, rather than losing the event.
+     * fetch happens before RIP advances (a fetch of a handler's first instruction is after its event was
+     * delivered, so it is not "during event delivery", 27.2.4), a data access while the instruction executes
+     * (its start is saved). A data access made while an event is delivered through the guest IDT — reading the
+     * IDT, GDT or TSS, pushing the frame — exits with that event in the IDT-vectoring information and RIP as the
+     * event left it (27.2.4, 27.2.5): the monitor re-injects it (a guest exception, an external interrupt, an
+     * INT n, an event injected by VM entry alike).
      */
     private VmExitSignal eptExit(ExitReason reason, long qualification, long gpa, long gla, boolean fetch) {
         if (!fetch) {
-            if (vmx.translation.deliveringEvent(s.rip, cpu.instructions())) {
-                throw new UnsupportedFeature("an EPT violation or misconfiguration while delivering an external "
-                        + "interrupt or injected event (IDT-vectoring information, SDM Vol. 3C 27.2.4), gpa 0x"
-                        + Long.toHexString(gpa));
+            Event during = cpu.eventBeingDelivered();
+            if (during != null) {
+                s.rip = during.rip();
+                vmx.exit.duringDelivery(during);
+            } else {
+                s.rip = cpu.instructionStart();
             }
-            s.rip = cpu.instructionStart();
         }
         Vmcs v = vmx.currentVmcs();
         v.set(GUEST_PHYSICAL_ADDRESS, gpa);

@@ -39,7 +39,6 @@ final class GuestTranslation {
     /** The host MMU the nested MMU shares TLBs with (null: a nested MMU of its own). */
     private Object nestedHost;
     private EptContext lastContext;
-    private boolean injecting;
 
     GuestTranslation(Vmx vmx) {
         this.vmx = vmx;
@@ -57,34 +56,6 @@ final class GuestTranslation {
     /** Whether the EPT translation is installed (VMX non-root operation with EPT). */
     boolean eptActive() {
         return ept != null && cpu.memoryPath().translation() == ept;
-    }
-
-    /** Set while VM entry delivers an injected event (its accesses are at the guest RIP just loaded). */
-    boolean injecting() {
-        return injecting;
-    }
-
-    private long boundaryRip = -1;
-    private long boundaryInstructions = -1;
-
-    /** The core reached an instruction boundary in non-root operation (before events are delivered there). */
-    void atBoundary(long rip, long instructions) {
-        boundaryRip = rip;
-        boundaryInstructions = instructions;
-    }
-
-    /**
-     * Whether a data access happens while an event is delivered that executing the instruction again would
-     * not raise again: one injected by VM entry, or an external interrupt or other event delivered at an
-     * instruction boundary (nothing retired and RIP unchanged since the boundary). An EPT exit there needs the
-     * IDT-vectoring information (SDM 27.2.4), which the model does not record.
-     */
-    boolean deliveringEvent(long rip, long instructions) {
-        return injecting || (rip == boundaryRip && instructions == boundaryInstructions);
-    }
-
-    void setInjecting(boolean on) {
-        injecting = on;
     }
 
     private static int secondary(Vmcs v) {

@@ -12,6 +12,7 @@ import org.vtsim.cpu.VmExitSignal;
 import org.vtsim.cpu.Vectors;
 import org.vtsim.cpu.decode.Insn;
 import org.vtsim.cpu.decode.Op;
+import org.vtsim.cpu.system.Event;
 import org.vtsim.vmx.controls.PinBasedControls;
 import org.vtsim.vmx.controls.SecondaryProcessorBasedControls;
 import org.vtsim.vmx.controls.VmExitControls;
@@ -433,12 +434,42 @@ final class NonRootExits {
 
     // ---- events (25.2) ----
 
-    /** An exception raised in the guest: exit 0 if the exception bitmap says so (#PF: mask/match). */
-    boolean exception(CpuFault f) {
-        Vmcs v = vmcs();
-        if (f.vector > 31 || !ExceptionExiting.exits(v, f.vector, f.errorCode)) {
+    /**
+     * An exception raised in the guest by the instruction at {@code rip} (or a #DF produced by event
+     * delivery, SDM 26.6.1.2): exit 0 if the exception bitmap says so (#PF: mask/match), RIP saved as
+     * {@code rip}.
+     */
+    boolean exception(CpuFault f, long rip) {
+        if (!exceptionExits(f)) {
             return false;
         }
+        s.rip = rip;
+        exceptionExit(f);
+        return true;
+    }
+
+    /**
+     * An exception raised while the guest's CPU delivered {@code during} through the guest IDT (a
+     * nested exception, SDM Vol. 3C 25.2 and 26.6.1.2): exit 0 if the exception bitmap says so, with
+     * {@code during} as IDT-vectoring information (27.2.4). The event was not delivered, so RIP is
+     * saved as the event left it: the faulting instruction, the next instruction for an interrupt,
+     * the INT n / INT3 / INTO / INT1 itself (with its length, 27.2.5), the injected event's RIP.
+     */
+    boolean exceptionDuringDelivery(CpuFault f, Event during) {
+        if (!exceptionExits(f)) {
+            return false;
+        }
+        s.rip = during.rip();
+        vmx.exit.duringDelivery(during);
+        exceptionExit(f);
+        return true;
+    }
+
+    private boolean exceptionExits(CpuFault f) {
+        return f.vector <= 31 && ExceptionExiting.exits(vmcs(), f.vector, f.errorCode);
+    }
+
+    private void exceptionExit(CpuFault f) {
         long qualification = 0;
         if (f.vector == Vectors.PF) {
             // The faulting linear address goes to the qualification; CR2 is left unchanged (27.1).
@@ -449,7 +480,6 @@ final class NonRootExits {
                 f.hasErrorCode, false);
         vmx.exit.interruption(info, f.hasErrorCode ? f.errorCode : 0)
                 .exit(ExitReason.EXCEPTION_OR_NMI.number, qualification, false);
-        return true;
     }
 
     /**

@@ -8,11 +8,13 @@ import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.Segment;
 import org.vtsim.cpu.UnsupportedFeature;
+import org.vtsim.cpu.VmExitSignal;
 import org.vtsim.cpu.system.Event;
 import org.vtsim.vmx.controls.VmEntryControls;
 import org.vtsim.vmx.entry.EntryCheckFailure;
 import org.vtsim.vmx.entry.VmEntryChecks;
 import org.vtsim.vmx.exit.InterruptionInformation;
+import org.vtsim.vmx.exit.VectoredEvent;
 import org.vtsim.vmx.vmcs.Vmcs;
 import org.vtsim.vmx.vmcs.VmcsField;
 
@@ -174,34 +176,22 @@ final class VmEntry {
         if (!InterruptionInformation.valid(info)) {
             return;
         }
-        int vector = InterruptionInformation.vector(info);
-        int type = InterruptionInformation.type(info);
-        int length = v.get32(VM_ENTRY_INSTRUCTION_LENGTH);
-        long rip = s.rip;
-        Event e = switch (type) {
-            case InterruptionInformation.TYPE_EXTERNAL_INTERRUPT -> Event.externalInterrupt(vector, rip);
-            case InterruptionInformation.TYPE_NMI -> Event.nmi(rip);
-            case InterruptionInformation.TYPE_HARDWARE_EXCEPTION -> InterruptionInformation.errorCodeValid(info)
-                    ? Event.exception(vector, v.get32(VM_ENTRY_EXCEPTION_ERROR_CODE), rip)
-                    : Event.exception(vector, rip);
-            case InterruptionInformation.TYPE_SOFTWARE_INTERRUPT -> Event.softwareInterrupt(vector, rip, length);
-            case InterruptionInformation.TYPE_PRIVILEGED_SOFTWARE_EXCEPTION -> Event.int1(rip, length);
-            case InterruptionInformation.TYPE_SOFTWARE_EXCEPTION -> Event.softwareException(vector, rip, length);
-            default -> null; // type 7: a pending MTF VM exit (26.6.2)
-        };
+        Event e = VectoredEvent.event(info, v.get32(VM_ENTRY_EXCEPTION_ERROR_CODE),
+                v.get32(VM_ENTRY_INSTRUCTION_LENGTH), s.rip);
         // An injected event starts the guest in the active state (26.6.3 for HLT).
         cpu.setHalted(false);
         if (e == null) {
             vmx.nonRootExits.pendMonitorTrap();
             return;
         }
-        vmx.translation.setInjecting(true);
         try {
             if (!cpu.deliverEvent(e)) {
                 vmx.tripleFault();
             }
-        } finally {
-            vmx.translation.setInjecting(false);
+        } catch (VmExitSignal x) {
+            // The delivery caused a VM exit (a nested exception in the exception bitmap, an EPT violation or
+            // misconfiguration, SDM 26.6.1.2), already taken with the injected event as IDT-vectoring
+            // information (27.2.4): the entry happened, and so did the exit — the processor is in root operation.
         }
     }
 }

@@ -8,6 +8,7 @@ import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.Segment;
 import org.vtsim.cpu.UnsupportedFeature;
+import org.vtsim.cpu.system.Event;
 import org.vtsim.vmx.controls.PinBasedControls;
 import org.vtsim.vmx.controls.VmEntryControls;
 import org.vtsim.vmx.controls.VmExitControls;
@@ -84,6 +85,23 @@ final class VmExit {
     VmExit idtVectoring(int information, int errorCode) {
         this.idtVectoringInfo = information;
         this.idtVectoringError = errorCode;
+        return this;
+    }
+
+    /**
+     * The exit happens while {@code e} is delivered through the guest IDT (SDM 27.2.4): IDT-vectoring
+     * information with its vector, type (Table 24-17) and error-code bit, the error code it would have
+     * pushed, and for a software interrupt, software exception or privileged software exception the
+     * length of the instruction that raised it — or the VM-entry instruction length it was injected
+     * with — in the VM-exit instruction-length field (27.2.5).
+     */
+    VmExit duringDelivery(Event e) {
+        boolean error = e.pushesErrorCode();
+        idtVectoring(org.vtsim.vmx.exit.VectoredEvent.information(e),
+                error ? e.errorCode() : 0);
+        if (e.type().returnsAfterInstruction()) {
+            instructionLength = e.instructionLength();
+        }
         return this;
     }
 

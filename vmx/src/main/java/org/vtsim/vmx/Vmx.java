@@ -165,7 +165,12 @@ public final class Vmx implements VmxPort {
 
     @Override
     public boolean exception(CpuFault fault, long rip, int instructionLength) {
-        return nonRootExits.exception(fault);
+        return nonRootExits.exception(fault, rip);
+    }
+
+    @Override
+    public boolean exceptionDuringDelivery(CpuFault fault, org.vtsim.cpu.system.Event during) {
+        return nonRootExits.exceptionDuringDelivery(fault, during);
     }
 
     @Override
@@ -180,7 +185,6 @@ public final class Vmx implements VmxPort {
 
     @Override
     public boolean boundary() {
-        translation.atBoundary(s.rip, cpu.instructions());
         return nonRootExits.boundary();
     }
 
