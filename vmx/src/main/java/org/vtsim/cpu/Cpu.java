@@ -175,6 +175,7 @@ public final class Cpu implements LinearMemory, EventSink {
         this.units = units;
         this.costs = costs;
         setTranslation(new MmuTranslation(new Mmu(memory), state, costs));
+        interpreter.features = model;
     }
 
     private SystemUnits units;
@@ -201,6 +202,7 @@ public final class Cpu implements LinearMemory, EventSink {
         }
         units = u;
         interpreter.vmx = port;
+        interpreter.features = model;
     }
 
     public CostProfile costProfile() {
@@ -220,6 +222,8 @@ public final class Cpu implements LinearMemory, EventSink {
     /** Set by the VMX unit at VM entry (true) and VM exit (false). */
     public void setVmxNonRoot(boolean nonRoot) {
         interpreter.nonRoot = nonRoot;
+        // VM entries and VM exits clear any address-range monitoring in effect (SDM Vol. 3C 26.3.3, 27.5.6).
+        interpreter.monitorArmed = false;
         units.setNonRoot(nonRoot);
         interpreter.modeChanged = true;
         invalidateFetch();
@@ -227,6 +231,11 @@ public final class Cpu implements LinearMemory, EventSink {
 
     public boolean vmxNonRoot() {
         return interpreter.nonRoot;
+    }
+
+    /** Whether MONITOR armed the address-range monitoring hardware (the MWAIT exit qualification, SDM 27.2.1). */
+    public boolean monitorArmed() {
+        return interpreter.monitorArmed;
     }
 
     /** Blocking by STI or MOV SS for the next instruction boundary (VMX interruptibility state). */

@@ -19,6 +19,7 @@ import org.vtsim.vmx.controls.VmExitControls;
 import org.vtsim.vmx.exit.ControlRegisterAccessQualification;
 import org.vtsim.vmx.exit.ControlRegisterExiting;
 import org.vtsim.vmx.exit.ExceptionExiting;
+import org.vtsim.vmx.exit.InstructionExiting;
 import org.vtsim.vmx.exit.InstructionInformation;
 import org.vtsim.vmx.exit.InterruptionInformation;
 import org.vtsim.vmx.exit.IoExiting;
@@ -257,6 +258,33 @@ final class NonRootExits {
                 return controlRegisterAccess(i, ops, proc);
             }
             case LGDT, LIDT, SGDT, SIDT, LLDT, LTR, SLDT, STR -> descriptorTableExit(i);
+            case RDPMC -> {
+                if (InstructionExiting.rdpmcExits(proc)) {
+                    instructionExit(ExitReason.RDPMC, i, 0, 0);
+                }
+            }
+            case MONITOR -> {
+                if (InstructionExiting.monitorExits(proc)) {
+                    instructionExit(ExitReason.MONITOR, i, 0, 0);
+                }
+            }
+            case MWAIT -> {
+                if (InstructionExiting.mwaitExits(proc)) {
+                    // 1 if the address-range monitoring hardware is armed, else 0 (SDM 27.2.1).
+                    instructionExit(ExitReason.MWAIT, i, cpu.monitorArmed() ? 1 : 0, 0);
+                }
+            }
+            case XSETBV -> instructionExit(ExitReason.XSETBV, i, 0, 0);
+            case RDRAND, RDSEED -> {
+                boolean rdrand = i.op == Op.RDRAND;
+                int sec = vmcs().get32(SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS);
+                if (rdrand ? InstructionExiting.rdrandExits(proc, sec) : InstructionExiting.rdseedExits(proc, sec)) {
+                    int size = i.osz == 2 ? InstructionInformation.OPERAND_SIZE_16 : i.osz == 4
+                            ? InstructionInformation.OPERAND_SIZE_32 : InstructionInformation.OPERAND_SIZE_64;
+                    instructionExit(rdrand ? ExitReason.RDRAND : ExitReason.RDSEED, i, 0,
+                            InstructionInformation.rdrandRdseed(i.rm, size));
+                }
+            }
             default -> {
             }
         }

@@ -18,9 +18,19 @@ public final class Machines {
         return longMode(hex, costs, mem, new TestPlatform());
     }
 
+    /** As {@link #longMode(String, CostProfile)} advertising {@code model} through CPUID. */
+    public static Cpu longMode(String hex, CostProfile costs, org.vtsim.cpu.system.CpuidModel model) {
+        return longMode(hex, costs, new SparseMemory(1L << 36), new TestPlatform(), model);
+    }
+
     /** As {@link #longMode(String, CostProfile)} on a given memory and platform. */
     public static Cpu longMode(String hex, CostProfile costs, SparseMemory mem, Platform platform) {
-        Cpu cpu = new Cpu(mem, platform, costs);
+        return longMode(hex, costs, mem, platform, org.vtsim.cpu.system.CpuidModel.skylake());
+    }
+
+    private static Cpu longMode(String hex, CostProfile costs, SparseMemory mem, Platform platform,
+            org.vtsim.cpu.system.CpuidModel model) {
+        Cpu cpu = new Cpu(mem, platform, costs, model);
         byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
         mem.write(CODE, code, 0, code.length);
         CpuState s = cpu.state();

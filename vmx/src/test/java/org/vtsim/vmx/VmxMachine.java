@@ -34,7 +34,16 @@ final class VmxMachine {
     }
 
     VmxMachine(String rootHex, CostProfile costs) {
-        cpu = Machines.longMode(rootHex, costs);
+        this(Machines.longMode(rootHex, costs));
+    }
+
+    /** With {@code model} advertised through CPUID (instructions of features it lacks raise #UD). */
+    VmxMachine(String rootHex, org.vtsim.cpu.system.CpuidModel model) {
+        this(Machines.longMode(rootHex, CostProfile.skylake(), model));
+    }
+
+    private VmxMachine(Cpu cpu) {
+        this.cpu = cpu;
         vmx = Vmx.attach(cpu, VmxCapabilities.skylake(cpu.cpuidModel()));
         s = cpu.state();
         s.cr0 |= CpuState.CR0_NE;

@@ -713,7 +713,7 @@ public final class Decoder {
             case 0x30 -> { return Op.WRMSR; }
             case 0x31 -> { return Op.RDTSC; }
             case 0x32 -> { return Op.RDMSR; }
-            case 0x33 -> throw unimpl0f(b, "rdpmc");
+            case 0x33 -> { return Op.RDPMC; }
             case 0x34 -> throw unimpl0f(b, "sysenter");
             case 0x35 -> throw unimpl0f(b, "sysexit");
             case 0x38 -> { return threeByte38(); }
@@ -807,8 +807,11 @@ public final class Decoder {
                     osz = 8;
                     return Op.VMPTRST;
                 }
-                throw unimpl("0f c7 /" + regField + (regField == 6 ? " rdrand" : regField == 7 ? " rdseed/rdpid"
-                        : ""));
+                if (!hasMem && (regField == 6 || regField == 7) && rep == 0) {
+                    // RDRAND / RDSEED r16/r32/r64 (SDM Vol. 2B); F3 0F C7 /7 is RDPID.
+                    return regField == 6 ? Op.RDRAND : Op.RDSEED;
+                }
+                throw unimpl("0f c7 /" + regField + (regField == 7 && !hasMem ? " rdpid" : ""));
             }
             default -> {
                 boolean sse = b >= 0x10 && b <= 0x17 || b >= 0x28 && b <= 0x2f || b >= 0x50 && b <= 0x7f
@@ -880,8 +883,13 @@ public final class Decoder {
                 if (rmField == 3) {
                     return Op.STAC;
                 }
-                throw unimpl(String.format("0f 01 %02x %s", 0xc8 | rmField, rmField == 0 ? "monitor"
-                        : rmField == 1 ? "mwait" : "?"));
+                if (rmField == 0) {
+                    return Op.MONITOR;
+                }
+                if (rmField == 1) {
+                    return Op.MWAIT;
+                }
+                throw unimpl(String.format("0f 01 %02x", 0xc8 | rmField));
             }
             case 0 -> {
                 switch (rmField) {
@@ -896,8 +904,11 @@ public final class Decoder {
                 if (rmField == 4) {
                     return Op.VMFUNC;
                 }
+                if (rmField == 1) {
+                    return Op.XSETBV;
+                }
                 throw unimpl(String.format("0f 01 %02x %s", 0xd0 | rmField,
-                        rmField == 0 ? "xgetbv" : rmField == 1 ? "xsetbv" : "?"));
+                        rmField == 0 ? "xgetbv" : "?"));
             }
             default -> throw unimpl(String.format("0f 01 %02x", 0xc0 | regField << 3 | rmField));
         }

@@ -250,6 +250,12 @@ final class Disassembler {
             case SYSRET -> i.osz == 8 ? "sysretq" : "sysret";
             case WBINVD -> "wbinvd";
             case INVD -> "invd";
+            case RDPMC -> "rdpmc";
+            case MONITOR -> i.asz == 8 ? "monitor rax,ecx,edx" : i.asz == 4 ? "monitor eax,ecx,edx" : "monitor ax,ecx,edx";
+            case MWAIT -> "mwait eax,ecx";
+            case XSETBV -> "xsetbv";
+            case RDRAND -> "rdrand " + reg(i.rm, s);
+            case RDSEED -> "rdseed " + reg(i.rm, s);
             case VMCALL -> "vmcall";
             case VMLAUNCH -> "vmlaunch";
             case VMRESUME -> "vmresume";

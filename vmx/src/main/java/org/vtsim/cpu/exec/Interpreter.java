@@ -58,6 +58,10 @@ public final class Interpreter {
     public boolean modeChanged;
     /** The VMX unit (VMX instructions, non-root exits); {@link NoVmx} on a CPU without VMX. */
     public VmxPort vmx = NoVmx.INSTANCE;
+    /** What CPUID advertises: instructions of an unadvertised feature raise #UD (set by the CPU). */
+    public org.vtsim.cpu.system.CpuidModel features = org.vtsim.cpu.system.CpuidModel.skylake();
+    /** MONITOR armed the address-range monitoring hardware (MWAIT disarms it; so do VM entry and exit). */
+    public boolean monitorArmed;
     /** VMX non-root operation: sensitive instructions ask {@link #vmx} first (SDM Vol. 3C ch. 25). */
     public boolean nonRoot;
     /** The operand access handed to the VMX unit. */

@@ -6,6 +6,7 @@ import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.UnsupportedFeature;
 import org.vtsim.cpu.decode.Insn;
+import org.vtsim.cpu.system.CpuFeature;
 
 /**
  * System and privileged instructions: flags control, port I/O, control/debug registers,
@@ -36,6 +37,108 @@ final class SystemOps {
         this.invalidateCost = costs.cycles(Cost.INVALIDATE);
         this.hltCost = costs.cycles(Cost.HLT);
     }
+
+    /** #UD unless CPUID advertises {@code f} (SDM Vol. 2: "#UD If CPUID...[bit] = 0"). */
+    private void requireFeature(CpuFeature f) {
+        if (!x.features.has(f)) {
+            throw CpuFault.ud();
+        }
+    }
+
+    /**
+     * RDPMC (SDM Vol. 2B): #GP(0) at CPL > 0 with CR4.PCE = 0 — privilege-based, so it has priority over the
+     * "RDPMC exiting" VM exit (SDM Vol. 3C 25.1.1); then the exit; then a counter would be read, and the model
+     * has no performance-monitoring counters: unsupported, loudly.
+     */
+    private void rdpmc(Insn i) {
+        if (state.cpl != 0 && (state.cr4 & CpuState.CR4_PCE) == 0) {
+            throw CpuFault.gp(0);
+        }
+        if (vmxHandled(i)) {
+            return;
+        }
+        throw new UnsupportedFeature("RDPMC (performance-monitoring counters, counter 0x"
+                + Long.toHexString(x.gpr[CpuState.RCX] & 0xffffffffL) + ")");
+    }
+
+    /**
+     * MONITOR (SDM Vol. 2B): #UD without CPUID.01H:ECX.MONITOR or at CPL > 0 (both ahead of the "MONITOR
+     * exiting" VM exit, 25.1.1); #GP(0) for ECX != 0 (no extensions are defined); DS:rAX (segment override
+     * allowed) is checked and translated as a byte read, then the monitor hardware is armed.
+     */
+    private void monitor(Insn i) {
+        requireFeature(CpuFeature.MONITOR);
+        if (state.cpl != 0) {
+            throw CpuFault.ud();
+        }
+        if (vmxHandled(i)) {
+            return;
+        }
+        if ((x.gpr[CpuState.RCX] & 0xffffffffL) != 0) {
+            throw CpuFault.gp(0);
+        }
+        long offset = Interpreter.maskAddr(x.gpr[CpuState.RAX], i.asz);
+        long lin = x.mem.linear(i.seg, offset, 1, false);
+        x.mem.physical(lin, 0, false);
+        x.monitorArmed = true;
+    }
+
+    /**
+     * MWAIT (SDM Vol. 2B): #UD as MONITOR, ahead of the "MWAIT exiting" VM exit; #GP(0) for a non-zero ECX
+     * (bit 0, interrupts as break events, needs CPUID.05H:ECX[1], which the model does not advertise). The
+     * optimized state ends on "implementation-specific events" as well as stores and interrupts, and software
+     * must expect a return at any time: the model's state ends at once. The monitor is disarmed either way.
+     */
+    private void mwait(Insn i) {
+        requireFeature(CpuFeature.MONITOR);
+        if (state.cpl != 0) {
+            throw CpuFault.ud();
+        }
+        if (vmxHandled(i)) {
+            return;
+        }
+        if ((x.gpr[CpuState.RCX] & 0xffffffffL) != 0) {
+            throw CpuFault.gp(0);
+        }
+        x.monitorArmed = false;
+    }
+
+    /**
+     * XSETBV (SDM Vol. 2D): #UD with CR4.OSXSAVE = 0, #GP(0) at CPL > 0 (both ahead of the unconditional VM
+     * exit, SDM Vol. 3C 25.1.2 and 25.1.1); then XCR0 would be written, and the model has no XSAVE-managed
+     * state: unsupported, loudly.
+     */
+    private void xsetbv(Insn i) {
+        if ((state.cr4 & CpuState.CR4_OSXSAVE) == 0) {
+            throw CpuFault.ud();
+        }
+        if (state.cpl != 0) {
+            throw CpuFault.gp(0);
+        }
+        if (vmxHandled(i)) {
+            return;
+        }
+        throw new UnsupportedFeature("XSETBV (XSAVE-managed state, XCR" + (x.gpr[CpuState.RCX] & 0xffffffffL) + ")");
+    }
+
+    /**
+     * RDRAND / RDSEED (SDM Vol. 2B): #UD without CPUID.01H:ECX.RDRAND / CPUID.(EAX=07H,ECX=0):EBX.RDSEED,
+     * then the "RDRAND exiting" / "RDSEED exiting" VM exit, then a value with CF = 1 and OF, SF, ZF, AF, PF
+     * cleared. The values come from a generator seeded the same on every CPU, so runs repeat exactly; they
+     * are not entropy.
+     */
+    private void randomNumber(Insn i) {
+        requireFeature(i.op == org.vtsim.cpu.decode.Op.RDRAND ? CpuFeature.RDRAND : CpuFeature.RDSEED);
+        if (vmxHandled(i)) {
+            return;
+        }
+        x.counters.cycles += serializingCost;
+        x.setReg(i.rm, i.osz, random.nextLong());
+        long cleared = CpuState.CF | CpuState.PF | CpuState.AF | CpuState.ZF | CpuState.SF | CpuState.OF;
+        x.flags.setBits((x.flags.materialize() & ~cleared) | CpuState.CF);
+    }
+
+    private final java.util.SplittableRandom random = new java.util.SplittableRandom(0x7674_7369_6d52_4e47L);
 
     private void requireCpl0() {
         if (state.cpl != 0) {
@@ -406,6 +509,11 @@ final class SystemOps {
                 x.system.sysret(i.osz);
                 x.modeChanged = true;
             }
+            case RDPMC -> rdpmc(i);
+            case MONITOR -> monitor(i);
+            case MWAIT -> mwait(i);
+            case XSETBV -> xsetbv(i);
+            case RDRAND, RDSEED -> randomNumber(i);
             case VMCALL, VMLAUNCH, VMRESUME, VMXOFF, VMFUNC, VMREAD, VMWRITE, VMPTRLD, VMPTRST, VMCLEAR, VMXON,
                     INVEPT, INVVPID -> {
                 x.vmx.execute(i, x.operands);

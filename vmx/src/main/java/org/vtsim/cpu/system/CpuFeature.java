@@ -12,14 +12,14 @@ public enum CpuFeature {
     PAT(1, Reg.EDX, 16), PSE36(1, Reg.EDX, 17), CLFSH(1, Reg.EDX, 19), MMX(1, Reg.EDX, 23),
     FXSR(1, Reg.EDX, 24), SSE(1, Reg.EDX, 25), SSE2(1, Reg.EDX, 26),
     // CPUID.01H:ECX
-    SSE3(1, Reg.ECX, 0), VMX(1, Reg.ECX, 5), SSSE3(1, Reg.ECX, 9), CX16(1, Reg.ECX, 13), PCID(1, Reg.ECX, 17),
+    SSE3(1, Reg.ECX, 0), MONITOR(1, Reg.ECX, 3), VMX(1, Reg.ECX, 5), SSSE3(1, Reg.ECX, 9), CX16(1, Reg.ECX, 13), PCID(1, Reg.ECX, 17),
     SSE41(1, Reg.ECX, 19), SSE42(1, Reg.ECX, 20), X2APIC(1, Reg.ECX, 21), MOVBE(1, Reg.ECX, 22),
     POPCNT(1, Reg.ECX, 23), TSC_DEADLINE(1, Reg.ECX, 24), XSAVE(1, Reg.ECX, 26), RDRAND(1, Reg.ECX, 30),
     // CPUID.06H:EAX
     ARAT(6, Reg.EAX, 2),
     // CPUID.(EAX=07H,ECX=0):EBX
     FSGSBASE(7, Reg.EBX, 0), BMI1(7, Reg.EBX, 3), SMEP(7, Reg.EBX, 7), BMI2(7, Reg.EBX, 8), ERMS(7, Reg.EBX, 9),
-    INVPCID(7, Reg.EBX, 10), SMAP(7, Reg.EBX, 20),
+    INVPCID(7, Reg.EBX, 10), RDSEED(7, Reg.EBX, 18), SMAP(7, Reg.EBX, 20),
     // CPUID.(EAX=07H,ECX=0):ECX
     UMIP(7, Reg.ECX, 2), LA57(7, Reg.ECX, 16),
     // CPUID.80000001H:ECX
