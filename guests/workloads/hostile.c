@@ -5,7 +5,8 @@
  *   ports=1  writes garbage to every I/O port 0-0xffff (OUT byte, word, dword), reads each back;
  *            skips only the ports that would end or reset the machine on purpose (the exit
  *            device 0xf4-0xf7, the keyboard controller 0x64, the reset control 0xcf9, port 92
- *            fast reset): the guest wants to keep running, not to stop
+ *            fast reset): the guest wants to keep running, not to stop; then re-initialises
+ *            the serial port and the 8259A pair (the kit's own set-up), so its report gets out
  *   msrs=1   RDMSR then WRMSR of a garbage value to MSRs 0-0x1fff, 0xc0000000-0xc0001fff and
  *            0x40000000-0x400000ff, catching #GP with its own handler in the kit's IDT (skips the
  *            2-byte instruction); a write that succeeded is undone with the value read, so the
@@ -26,6 +27,9 @@
 #define VEC_GP 13
 #define WINDOW (AS_OWNED_BASE + (1ull << 30))
 #define GARBAGE 0xdeadbeefcafef00dull
+
+void serial_init(void);
+void pic_init(void);
 
 volatile uint32_t hostile_gp_seen;
 void hostile_gp_stub(void);
@@ -75,6 +79,8 @@ static void ports(void)
         n++;
     }
     (void)sum;   /* what reads return depends on the devices: not printed */
+    serial_init();   /* the garbage reprogrammed the UART (divisor, loopback) and the PICs */
+    pic_init();
     kprintf("hostile: garbage written to %u ports\n", n);
 }
 

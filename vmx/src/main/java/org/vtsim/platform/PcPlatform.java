@@ -52,6 +52,7 @@ public final class PcPlatform implements Platform {
     public static final int DEFAULT_MAX_PHYS_ADDR = 40;
 
     private final PhysicalMemory memory;
+    private PhysicalMemory addressSpace;
     private final MemoryLayout layout;
     private final long cpuHz;
     private final EventScheduler scheduler = new EventScheduler();
@@ -237,6 +238,18 @@ public final class PcPlatform implements Platform {
 
     public PhysicalMemory memory() {
         return memory;
+    }
+
+    /**
+     * {@link #memory()} as a processor running natively on this PC should see it: RAM where the layout
+     * puts RAM, unassigned memory (reads all ones, writes dropped) elsewhere ({@link PcPhysicalMemory}).
+     * A monitor gives its guest the same behaviour, so native and virtualized runs agree.
+     */
+    public PhysicalMemory addressSpace() {
+        if (addressSpace == null) {
+            addressSpace = new PcPhysicalMemory(memory, layout);
+        }
+        return addressSpace;
     }
 
     public MemoryLayout layout() {

@@ -10,7 +10,8 @@ import org.vtsim.cpu.CpuState;
  * registers and AH-BH without REX, LOCK where it is legal, immediates of each width, a disp32 memory
  * operand [base + disp] aimed at the scratch device, moffs, a register bit offset that reaches outside the
  * addressed word, and STOS/MOVS with and without REP, up or down, crossing from one device page into the
- * next. Register values, flags and memory are random.
+ * next. Register values, flags and memory are random. The memory operand is aimed at the scratch device
+ * or at unassigned memory.
  */
 final class EmulatedInstructionGen {
     /** One generated case. */
@@ -30,18 +31,21 @@ final class EmulatedInstructionGen {
 
     private final Random rnd;
     private final boolean mode64;
+    /** Where memory operands go: the scratch device or unassigned memory. */
+    private final long window;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final long[] regs = new long[16];
     private long rflags;
     private int base;
 
-    private EmulatedInstructionGen(long seed, boolean mode64) {
+    private EmulatedInstructionGen(long seed, boolean mode64, long window) {
         this.rnd = new Random(seed);
         this.mode64 = mode64;
+        this.window = window;
     }
 
-    static Case generate(long seed, String family, boolean mode64) {
-        return new EmulatedInstructionGen(seed, mode64).build(family);
+    static Case generate(long seed, String family, boolean mode64, long window) {
+        return new EmulatedInstructionGen(seed, mode64, window).build(family);
     }
 
     private Case build(String family) {
@@ -230,7 +234,7 @@ final class EmulatedInstructionGen {
         for (int i = 0; i < 4; i++) {
             out.write(disp >>> (8 * i));
         }
-        long address = EmulatorRig.SCRATCH + offset - disp;
+        long address = window + offset - disp;
         regs[base] = mode64 ? address : (regs[base] & ~0xffffffffL) | (address & 0xffffffffL);
         if (regs[base] == 0) {
             throw new IllegalStateException();
@@ -279,7 +283,7 @@ final class EmulatedInstructionGen {
             out.write(0x48);
         }
         out.write((store ? 0xa2 : 0xa0) + (size == 1 ? 0 : 1));
-        long address = EmulatorRig.SCRATCH + rnd.nextInt(0x1000 - size + 1);
+        long address = window + rnd.nextInt(0x1000 - size + 1);
         for (int i = 0; i < (mode64 ? 8 : 4); i++) {
             out.write((int) (address >>> (8 * i)));
         }
@@ -309,8 +313,8 @@ final class EmulatedInstructionGen {
             first += size;
         }
         boolean deviceIsDestination = !movs || rnd.nextBoolean();
-        long dst = (deviceIsDestination ? EmulatorRig.SCRATCH : EmulatorRig.RAM_WINDOW) + first;
-        long src = (deviceIsDestination ? EmulatorRig.RAM_WINDOW : EmulatorRig.SCRATCH) + first;
+        long dst = (deviceIsDestination ? window : EmulatorRig.RAM_WINDOW) + first;
+        long src = (deviceIsDestination ? EmulatorRig.RAM_WINDOW : window) + first;
         regs[CpuState.RDI] = mode64 ? dst : (regs[CpuState.RDI] & ~0xffffffffL) | dst;
         regs[CpuState.RSI] = mode64 ? src : (regs[CpuState.RSI] & ~0xffffffffL) | src;
         if (rep) {

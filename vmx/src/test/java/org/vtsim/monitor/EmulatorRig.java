@@ -21,8 +21,10 @@ import org.vtsim.vmx.vmcs.Vmcs;
 /**
  * One instruction run twice on the same bytes and state: by the processor natively (a PC whose MMIO
  * window holds a {@link Scratch} memory device) and under the monitor with EPT (the same PC), where the
- * scratch device is reached through EPT violations and {@link InstructionEmulator}. The guest is in
- * 64-bit mode (4-level paging: the first 16 MiB and 3-4 GiB identity-mapped with 2 MiB pages) or 32-bit
+ * scratch device is reached through EPT violations and {@link InstructionEmulator}; the same holds for
+ * unassigned memory (natively the platform's {@code PcPhysicalMemory}, under the monitor its
+ * {@link UnassignedMemory}). The guest is in 64-bit mode (4-level paging: the first 16 MiB, 1-2 GiB and
+ * 3-4 GiB identity-mapped with 2 MiB pages) or 32-bit
  * protected mode with paging off, at CPL 0, IF = 0; the instruction is followed by HLT, which ends both
  * runs. The result of each run is the register file, RIP, RFLAGS, the scratch device and a RAM window.
  */
@@ -36,6 +38,8 @@ final class EmulatorRig {
     static final long RAM_WINDOW = 0x200000;
     /** Two pages of device memory in the MMIO window. */
     static final long SCRATCH = 0xfed00000L;
+    /** Two pages of unassigned guest-physical memory: past the RAM, outside the MMIO window. */
+    static final long UNASSIGNED = 0x40000000L;
     static final int WINDOW = 0x2000;
 
     /** Byte-addressed device memory, any access size up to 8 (little-endian). */
@@ -73,7 +77,7 @@ final class EmulatorRig {
 
     /** The state after a run. */
     record Result(StopReason stop, String detail, long[] regs, long rip, long rflags, byte[] scratch, byte[] ram,
-            long deviceAccesses) {
+            long emulatedAccesses) {
         /** Everything but how the run got there. */
         String state() {
             StringBuilder b = new StringBuilder();
@@ -127,7 +131,9 @@ final class EmulatorRig {
         PcPlatform platform = PcPlatform.builder().memory(memory).ramSize(SLOT).build();
         Scratch device = new Scratch(scratch);
         platform.mmioBus().register("scratch", SCRATCH, WINDOW, device);
-        Cpu cpu = new Cpu(memory, platform, CostProfile.skylake());
+        // Natively the processor sees the PC's address space (RAM, else unassigned); under the monitor,
+        // host memory, of which the VM's slot gives the guest its RAM.
+        Cpu cpu = new Cpu(monitor ? memory : platform.addressSpace(), platform, CostProfile.skylake());
         Vmx vmx = monitor ? Vmx.attach(cpu, VmxCapabilities.skylake(cpu.cpuidModel())) : null;
         memory.write(CODE, code, 0, code.length);
         memory.write8(CODE + code.length, 0xf4); // hlt
@@ -153,6 +159,7 @@ final class EmulatorRig {
         long outFlags;
         StopReason stop;
         String detail;
+        long unassigned = 0;
         if (!monitor) {
             cpu.controlRegistersLoaded();
             stop = cpu.run(1000);
@@ -170,21 +177,25 @@ final class EmulatorRig {
             rip = v.get(GUEST_RIP);
             outFlags = v.get(GUEST_RFLAGS);
             vm.destroy();
+            unassigned = UnassignedMemory.of(vm.vcpu()).reads() + UnassignedMemory.of(vm.vcpu()).writes();
         }
         byte[] outRam = new byte[WINDOW];
         memory.read(RAM_WINDOW, outRam, 0, WINDOW);
-        return new Result(stop, detail, outRegs, rip, outFlags, device.bytes.clone(), outRam, device.accesses);
+        return new Result(stop, detail, outRegs, rip, outFlags, device.bytes.clone(), outRam,
+                device.accesses + unassigned);
     }
 
     private static void longMode(SparseMemory memory, CpuState s) {
         memory.write64(PML4, (PML4 + 0x1000) | 3);
         memory.write64(PML4 + 0x1000, (PML4 + 0x2000) | 3); // PDPT[0]: 0-1 GiB
+        memory.write64(PML4 + 0x1000 + 8, (PML4 + 0x4000) | 3); // PDPT[1]: 1-2 GiB
         memory.write64(PML4 + 0x1000 + 3 * 8, (PML4 + 0x3000) | 3); // PDPT[3]: 3-4 GiB
         for (int i = 0; i < 8; i++) {
             memory.write64(PML4 + 0x2000 + 8L * i, ((long) i << 21) | 0x83);
         }
         for (int i = 0; i < 512; i++) {
             memory.write64(PML4 + 0x3000 + 8L * i, (0xc0000000L + ((long) i << 21)) | 0x83 | 0x18); // PCD|PWT
+            memory.write64(PML4 + 0x4000 + 8L * i, (0x40000000L + ((long) i << 21)) | 0x83);
         }
         memory.write64(GDT + 8, 0x00AF9B000000FFFFL);
         memory.write64(GDT + 16, 0x00CF93000000FFFFL);

@@ -1,15 +1,28 @@
 package org.vtsim.platform.devices;
 
 import org.vtsim.platform.ByteRegisters;
-import org.vtsim.cpu.UnsupportedFeature;
 
 /**
- * One Intel 8259A programmable interrupt controller (8259A datasheet, order 231468), edge
- * triggered. Two of them make the PC pair: see {@link DualPic8259}.
+ * One Intel 8259A programmable interrupt controller (8259A datasheet, order 231468). Two of them make
+ * the PC pair: see {@link DualPic8259}.
  *
  * <p>Registers: offset 0 takes ICW1 (bit 4 set), OCW2 (bits 4:3 = 00) and OCW3 (bits 4:3 = 01),
  * and reads IRR, ISR (as OCW3 selected) or the poll word; offset 1 takes ICW2-ICW4 during
- * initialisation and OCW1 (the IMR) afterwards, and reads the IMR.
+ * initialisation and OCW1 (the IMR) afterwards, and reads the IMR. Every byte is a command of the
+ * datasheet, so any byte a guest writes is accepted, garbage included:
+ * <ul>
+ *   <li>ICW1.LTIM selects level-triggered mode: IRR follows the IR inputs, a request that goes away
+ *       before INTA is lost (the spurious IR7 of {@link DualPic8259#acknowledge}), and one still
+ *       asserted after INTA requests again (datasheet, "Level Triggered Mode").</li>
+ *   <li>ICW4.SFNM selects the special fully nested mode: a request at the level in service is not
+ *       blocked by it, so a cascaded slave's higher-priority requests reach the CPU while an earlier
+ *       one of the same slave is in service (datasheet, "Special Fully Nested Mode").</li>
+ *   <li>ICW4.uPM = 0 (MCS-80/85 mode) makes the chip answer the CALL-instruction INTA sequence of an
+ *       8080/8085. An x86 processor runs the 8086 sequence, for which the datasheet gives no MCS-80/85
+ *       response; vtsim then answers in 8086 mode, as QEMU's i8259 does, and records the setting
+ *       ({@link #mcs80Mode()}). ICW1.ADI and address bits A7-A5 serve only that mode; ICW4.BUF and M/S
+ *       select what the SP/EN pin does: none changes what software sees.</li>
+ * </ul>
  */
 public final class Pic8259 implements ByteRegisters {
     // ICW1 bits.
@@ -65,6 +78,9 @@ public final class Pic8259 implements ByteRegisters {
     private boolean autoEoi;
     private boolean rotateOnAutoEoi;
     private boolean specialMask;
+    private boolean levelTriggered;
+    private boolean specialFullyNested;
+    private boolean mcs80;
     private boolean readIsr;
     private boolean pollNext;
     private int lowestPriority = 7; // the IR level with the lowest priority (rotation)
@@ -74,10 +90,26 @@ public final class Pic8259 implements ByteRegisters {
         this.outputChanged = outputChanged;
     }
 
-    /** The level of IR input {@code irq}; a low-to-high transition sets its IRR bit. */
+    /**
+     * The level of IR input {@code irq}: a low-to-high transition sets its IRR bit; in level-triggered
+     * mode IRR follows the level.
+     */
     public void setInput(int irq, boolean high) {
         int bit = 1 << irq;
         boolean was = (inputLevels & bit) != 0;
+        if (levelTriggered) {
+            if (high) {
+                inputLevels |= bit;
+                irr |= bit;
+            } else {
+                inputLevels &= ~bit;
+                irr &= ~bit; // the request is withdrawn: a later INTA finds it gone (spurious IR7)
+            }
+            if (was != high) {
+                outputChanged.run();
+            }
+            return;
+        }
         if (high) {
             inputLevels |= bit;
             if (!was) {
@@ -110,6 +142,21 @@ public final class Pic8259 implements ByteRegisters {
         return initStep == 0;
     }
 
+    /** Whether ICW1 selected level-triggered mode (LTIM). */
+    public boolean levelTriggered() {
+        return levelTriggered;
+    }
+
+    /** Whether ICW4 selected the special fully nested mode (SFNM). */
+    public boolean specialFullyNested() {
+        return specialFullyNested;
+    }
+
+    /** Whether ICW4 selected MCS-80/85 mode (uPM = 0); the chip still answers INTA in 8086 mode. */
+    public boolean mcs80Mode() {
+        return mcs80;
+    }
+
     private int priority(int irq) {
         return (irq - lowestPriority - 1) & 7; // 0 = highest
     }
@@ -127,7 +174,8 @@ public final class Pic8259 implements ByteRegisters {
     /**
      * The IR level the INT output is asserting for, or -1: the highest-priority unmasked request
      * of higher priority than every level in service (fully nested mode; in special mask mode,
-     * levels masked in IMR do not block).
+     * levels masked in IMR do not block; in special fully nested mode the level in service does not
+     * block itself).
      */
     public int pendingIrq() {
         if (initStep != 0) {
@@ -138,13 +186,17 @@ public final class Pic8259 implements ByteRegisters {
             return -1;
         }
         int inService = highest(specialMask ? isr & ~imr : isr);
-        return inService < 0 || priority(req) < priority(inService) ? req : -1;
+        return inService < 0 || priority(req) < priority(inService) || specialFullyNested && req == inService
+                ? req : -1;
     }
 
     /** The INTA cycle for {@code irq} (from {@link #pendingIrq()}): IRR to ISR, or AEOI. */
     public void acknowledge(int irq) {
         int bit = 1 << irq;
         irr &= ~bit;
+        if (levelTriggered) {
+            irr |= inputLevels & bit; // still asserted: requests again once its level is no longer in service
+        }
         if (autoEoi) {
             if (rotateOnAutoEoi) {
                 lowestPriority = irq;
@@ -180,10 +232,8 @@ public final class Pic8259 implements ByteRegisters {
                 icw1(value);
             } else if ((value & 0x18) == OCW3_SELECT) {
                 ocw3(value);
-            } else if ((value & 0x18) == 0) {
-                ocw2(value);
             } else {
-                throw new UnsupportedFeature(name + " command byte 0x" + Integer.toHexString(value));
+                ocw2(value); // bits 4:3 = 00 (the four values with bit 4 set are ICW1)
             }
         } else {
             switch (initStep) {
@@ -206,12 +256,12 @@ public final class Pic8259 implements ByteRegisters {
 
     /** ICW1 resets the chip (datasheet, "Initialization Command Words"). */
     private void icw1(int value) {
-        if ((value & ICW1_LTIM) != 0) {
-            throw new UnsupportedFeature(name + " level-triggered mode (ICW1.LTIM)");
-        }
         icw4Expected = (value & ICW1_IC4) != 0;
         single = (value & ICW1_SNGL) != 0;
-        irr = 0; // the edge sense circuit is reset: a request needs a new low-to-high edge
+        levelTriggered = (value & ICW1_LTIM) != 0;
+        // The edge sense circuit is reset: an edge-triggered request needs a new low-to-high edge; a
+        // level-triggered one is whatever the inputs assert.
+        irr = levelTriggered ? inputLevels : 0;
         isr = 0;
         imr = 0;
         lowestPriority = 7;
@@ -219,18 +269,16 @@ public final class Pic8259 implements ByteRegisters {
         readIsr = false;
         pollNext = false;
         autoEoi = false; // "if IC4 = 0, all functions selected in ICW4 are set to zero"
+        specialFullyNested = false;
+        mcs80 = false;
         rotateOnAutoEoi = false;
         initStep = 2;
         outputChanged.run();
     }
 
     private void icw4(int value) {
-        if ((value & ICW4_UPM) == 0) {
-            throw new UnsupportedFeature(name + " MCS-80/85 mode (ICW4.uPM = 0)");
-        }
-        if ((value & ICW4_SFNM) != 0) {
-            throw new UnsupportedFeature(name + " special fully nested mode (ICW4.SFNM)");
-        }
+        mcs80 = (value & ICW4_UPM) == 0;
+        specialFullyNested = (value & ICW4_SFNM) != 0;
         autoEoi = (value & ICW4_AEOI) != 0;
         initStep = 0;
     }

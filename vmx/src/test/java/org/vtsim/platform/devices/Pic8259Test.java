@@ -2,12 +2,13 @@ package org.vtsim.platform.devices;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.vtsim.cpu.UnsupportedFeature;
 
 /** Facts of the 8259A datasheet, with the PC's cascade (slave on master IR2). */
 class Pic8259Test {
@@ -169,7 +170,67 @@ class Pic8259Test {
     }
 
     @Test
-    void levelTriggeredModeIsUnsupportedLoudly() {
-        assertThrows(UnsupportedFeature.class, () -> m.write(0, 0x19));
+    void levelTriggeredModeFollowsTheInputAndRequestsAgainWhileItStaysHigh() {
+        m.write(0, 0x19); // ICW1: LTIM, ICW4 needed
+        m.write(1, 0x20);
+        m.write(1, 0x04);
+        m.write(1, 0x01);
+        assertTrue(m.levelTriggered());
+        pic.irqLine(3).setLevel(true);
+        pic.irqLine(3).setLevel(false);
+        assertFalse(pic.intr(), "a level request withdrawn before INTA is gone (no edge latch)");
+        assertEquals(0x27, pic.acknowledge(), "an INTA then finds nothing: the spurious IR7");
+        m.write(0, 0x67); // specific EOI for IR7 (the spurious one set no ISR bit; harmless)
+        pic.irqLine(4).setLevel(true);
+        assertEquals(0x24, pic.acknowledge());
+        assertFalse(pic.intr(), "IR4 in service blocks itself");
+        m.write(0, 0x20); // EOI with the line still high: a second interrupt (datasheet's warning)
+        assertTrue(pic.intr());
+        assertEquals(0x24, pic.acknowledge());
+        pic.irqLine(4).setLevel(false);
+        m.write(0, 0x20);
+        assertFalse(pic.intr(), "the line went low before the EOI: no further request");
+    }
+
+    @Test
+    void specialFullyNestedModeLetsTheSlaveInterruptDuringItsOwnService() {
+        initPc(m, s, 0x11); // ICW4: 8086, SFNM
+        assertTrue(m.specialFullyNested());
+        pic.irqLine(12).pulse(); // slave IR4
+        assertEquals(0x2c, pic.acknowledge()); // master IR2 and slave IR4 in service
+        pic.irqLine(9).pulse(); // slave IR1: higher than IR4 within the slave
+        assertTrue(pic.intr(), "SFNM: the master's IR2 in service does not block the same slave");
+        assertEquals(0x29, pic.acknowledge());
+        initPc(m, s, 0x01); // fully nested: the same sequence is blocked at the master
+        pic.irqLine(12).pulse();
+        assertEquals(0x2c, pic.acknowledge());
+        pic.irqLine(9).pulse();
+        assertFalse(pic.intr());
+    }
+
+    @Test
+    void mcs80ModeIsRecordedAndTheChipStillAnswersInta8086Style() {
+        initPc(m, s, 0x00); // ICW4 with uPM = 0
+        assertTrue(m.mcs80Mode());
+        pic.irqLine(5).pulse();
+        assertEquals(0x25, pic.acknowledge());
+    }
+
+    @Test
+    void anyByteToEitherPortIsACommandAndNeverStopsTheMachine() {
+        qt().withExamples(200).forAll(lists().of(integers().between(0, 0x1ff)).ofSizeBetween(1, 60))
+                .checkAssert(writes -> {
+                    DualPic8259 p = new DualPic8259();
+                    for (int w : writes) {
+                        (w >= 0x100 ? p.slave() : p.master()).write(w & 1, (w >>> 1) & 0xff);
+                    }
+                    for (int irq : new int[] {0, 1, 3, 8, 15}) {
+                        p.irqLine(irq).pulse();
+                    }
+                    if (p.intr()) {
+                        int vector = p.acknowledge();
+                        assertTrue(vector >= 0 && vector <= 0xff);
+                    }
+                });
     }
 }

@@ -1,7 +1,7 @@
 package org.vtsim.platform.devices;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.vtsim.platform.DeviceClock;
 import org.vtsim.platform.EventScheduler;
 import org.vtsim.platform.PcPlatform;
-import org.vtsim.cpu.UnsupportedFeature;
 
 /** Facts of the 8254 datasheet, and the PIT driving IRQ0 through the 8259A on the scheduler. */
 class Pit8254Test {
@@ -179,11 +178,70 @@ class Pit8254Test {
         assertEquals(0x01, p.ioRead(0x61, 1) & 0x03);
     }
 
+    static final DeviceClock CLK = new DeviceClock(Pit8254.FREQUENCY_HZ, CPU_HZ);
+
     @Test
-    void unsupportedModesAndBcdFailLoudly() {
-        Pit8254 pit = new Pit8254(new EventScheduler(), CPU_HZ, h -> { });
-        assertThrows(UnsupportedFeature.class, () -> pit.write(3, 0x32)); // mode 1
-        assertThrows(UnsupportedFeature.class, () -> pit.write(3, 0x38)); // mode 4
-        assertThrows(UnsupportedFeature.class, () -> pit.write(3, 0x35)); // BCD
+    void mode4StrobesOutLowForOneClockAtTerminalCountOnce() {
+        EventScheduler s = new EventScheduler();
+        Edges e = new Edges(s);
+        Pit8254 pit = new Pit8254(s, CPU_HZ, e::set);
+        s.advanceTo(1000);
+        pit.write(3, 0x38); // counter 0, lobyte/hibyte, mode 4: OUT high
+        assertTrue(pit.channel(0).output());
+        pit.write(0, 100);
+        pit.write(0, 0);
+        long start = CLK.ticksAt(1000);
+        e.rising.clear();
+        s.advanceTo(CLK.cycleOfTick(start + 100));
+        assertFalse(pit.channel(0).output(), "low at terminal count");
+        s.advanceTo(CLK.cycleOfTick(start + 5000));
+        assertTrue(pit.channel(0).output());
+        assertEquals(List.of(CLK.cycleOfTick(start + 101)), e.rising, "one strobe, not repeated");
+    }
+
+    @Test
+    void bcdCountingReadsDecimalDigitsAndEndsAfterTheDecimalCount() {
+        EventScheduler s = new EventScheduler();
+        Pit8254 pit = new Pit8254(s, CPU_HZ, h -> { });
+        pit.write(3, 0x31); // counter 0, lobyte/hibyte, mode 0, BCD
+        pit.write(0, 0x00);
+        pit.write(0, 0x01); // 0100 BCD: one hundred
+        long start = CLK.ticksAt(0);
+        s.advanceTo(CLK.cycleOfTick(start + 1));
+        pit.write(3, 0x00); // latch counter 0
+        assertEquals(0x99, pit.read(0));
+        assertEquals(0x00, pit.read(0));
+        s.advanceTo(CLK.cycleOfTick(start + 99));
+        assertFalse(pit.channel(0).output());
+        s.advanceTo(CLK.cycleOfTick(start + 100));
+        assertTrue(pit.channel(0).output(), "terminal count after 100 decimal clocks");
+        s.advanceTo(CLK.cycleOfTick(start + 101));
+        pit.write(3, 0x00);
+        assertEquals(0x99, pit.read(0), "counting on through 0 wraps to 9999");
+        assertEquals(0x99, pit.read(0));
+        pit.write(3, 0xe2); // read-back: status of counter 0
+        assertEquals(0x31, pit.read(0) & 0x3f, "status: lobyte/hibyte, mode 0, BCD");
+    }
+
+    @Test
+    void mode1IsAOneShotTriggeredByTheGateRisingEdge() {
+        EventScheduler s = new EventScheduler();
+        Pit8254 pit = new Pit8254(s, CPU_HZ, h -> { });
+        PitChannel c2 = pit.channel(2);
+        c2.setGate(false);
+        pit.write(3, 0xb2); // counter 2, lobyte/hibyte, mode 1
+        pit.write(2, 50);
+        pit.write(2, 0);
+        s.advanceTo(CLK.cycleOfTick(CLK.ticksAt(0) + 500));
+        assertTrue(c2.output(), "no trigger yet: OUT stays high");
+        long t = CLK.ticksAt(s.now());
+        c2.setGate(true);
+        s.advanceTo(CLK.cycleOfTick(t + 49));
+        assertFalse(c2.output(), "low from the trigger");
+        c2.setGate(false); // GATE low does not stop a one-shot
+        s.advanceTo(CLK.cycleOfTick(t + 50));
+        assertTrue(c2.output(), "high at terminal count");
+        c2.setGate(true); // retriggered
+        assertFalse(c2.output());
     }
 }
