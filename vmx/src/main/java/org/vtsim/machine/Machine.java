@@ -52,7 +52,9 @@ public final class Machine {
                 .epoch(config.epoch())
                 .cmdline(config.append())
                 .build();
-        this.cpu = new Cpu(memory, platform, config.costs());
+        // Natively the CPU sees the PC's physical address space (RAM per the layout, unassigned memory
+        // reading all ones); under the monitor it sees host memory, and the monitor gives the guest its slots.
+        this.cpu = new Cpu(config.mode().virtualized() ? memory : platform.addressSpace(), platform, config.costs());
         if (config.vmx() && config.mode() != Mode.NATIVE) {
             throw new IllegalArgumentException("unsupported: a guest hypervisor (VMX for the guest) under the monitor: "
                     + "nested VMX is not modelled; run it with mode native");

@@ -8,6 +8,7 @@ import org.vtsim.cpu.StopReason;
 import org.vtsim.cpu.UnsupportedFeature;
 import org.vtsim.monitor.shadow.ShadowMmu;
 import org.vtsim.vmx.VmxCapabilities;
+import org.vtsim.vmx.exit.InterruptionInformation;
 import org.vtsim.vmx.vmcs.Vmcs;
 
 /**
@@ -145,6 +146,11 @@ final class ShadowPaging {
         long created = mmu.stats().pagesCreated;
         ShadowMmu.FaultKind kind = mmu.pageFault(linear, errorCode);
         chargePages(vcpu, created);
+        if (kind != ShadowMmu.FaultKind.FIXED && kind != ShadowMmu.FaultKind.GUEST_FAULT
+                && InterruptionInformation.valid(v.get32(IDT_VECTORING_INFORMATION))) {
+            duringDelivery(vcpu, v, kind, linear);
+            return;
+        }
         switch (kind) {
             case FIXED -> {
                 mmu.stats().faultCycles += charge(vcpu, Cost.MONITOR_SHADOW_FAULT);
@@ -163,11 +169,45 @@ final class ShadowPaging {
                 vcpu.charge(Cost.MONITOR_MMIO);
                 InstructionEmulator.emulate(vcpu, v, mmu.faultGpa(), EmulatedTarget.mmio(vcpu));
             }
-            case UNASSIGNED -> vcpu.stop(StopReason.SHUTDOWN, "refused: guest-physical 0x"
-                    + Long.toHexString(mmu.faultGpa()) + " (linear 0x" + Long.toHexString(linear)
-                    + ") is outside the guest's memory slots (guest rip 0x" + Long.toHexString(v.get(GUEST_RIP)) + ")",
-                    vcpu.guestStateReport());
+            case UNASSIGNED -> {
+                long gpa = mmu.faultGpa();
+                boolean mmio = gpa >= vcpu.platform().mmioStart() && gpa < vcpu.platform().mmioEnd();
+                if ((errorCode & org.vtsim.ept.paging.PageFaultErrorCode.ID) != 0) {
+                    vcpu.stop(StopReason.SHUTDOWN, "refused: instruction fetch from "
+                            + (mmio ? "the MMIO window" : "unassigned guest-physical memory") + " at 0x"
+                            + Long.toHexString(gpa) + " (linear 0x" + Long.toHexString(linear)
+                            + "), outside the guest's memory slots (guest rip 0x"
+                            + Long.toHexString(v.get(GUEST_RIP)) + ")", vcpu.guestStateReport());
+                    return;
+                }
+                // Unassigned memory reads all ones and drops writes, as on the native platform and under EPT.
+                vcpu.charge(Cost.MONITOR_MMIO);
+                InstructionEmulator.emulate(vcpu, v, gpa, UnassignedMemory.of(vcpu));
+            }
         }
+    }
+
+    /**
+     * The fault hit while the processor delivered an event (IDT-vectoring information valid, SDM 27.2.4): the
+     * access was the delivery's own (a stack push, an IDT or TSS read), not the instruction at RIP, so there is
+     * nothing to emulate. A push onto a shadowed guest table stops it being shadowed and the event is delivered
+     * again (the vCPU re-injects it); delivery through device or unassigned memory is refused.
+     */
+    private void duringDelivery(Vcpu vcpu, Vmcs v, ShadowMmu.FaultKind kind, long linear) {
+        long gpa = mmu.faultGpa();
+        if (kind == ShadowMmu.FaultKind.WRITE_PROTECTED) {
+            mmu.stats().writeCycles += charge(vcpu, Cost.MONITOR_SHADOW_FAULT);
+            if (!mmu.unprotect(gpa >>> 12)) {
+                throw new UnsupportedFeature("event delivery writing the guest's current top-level page table "
+                        + "under shadow paging (linear 0x" + Long.toHexString(linear) + ")");
+            }
+            loadRoot(vcpu, v);
+            return;
+        }
+        vcpu.stop(StopReason.SHUTDOWN, "refused: event delivery reached " + (kind == ShadowMmu.FaultKind.MMIO
+                ? "the MMIO window" : "unassigned guest-physical memory") + " at 0x" + Long.toHexString(gpa)
+                + " (linear 0x" + Long.toHexString(linear) + ", guest rip 0x" + Long.toHexString(v.get(GUEST_RIP))
+                + ")", vcpu.guestStateReport());
     }
 
     /**

@@ -214,10 +214,14 @@ public final class Vm {
 
     /**
      * Memory-virtualization counters by name: {@code ept.*} (pages populated, table bytes) under EPT,
-     * {@code shadow.*} under shadow paging.
+     * {@code shadow.*} under shadow paging, and {@code unassigned.*} (emulated accesses to unassigned
+     * guest-physical memory) under both.
      */
     public java.util.Map<String, Long> memoryCounters() {
         java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        if (vcpu != null) {
+            m.putAll(UnassignedMemory.of(vcpu).counters());
+        }
         if (shadow != null) {
             m.putAll(shadow.mmu().counters());
             return m;

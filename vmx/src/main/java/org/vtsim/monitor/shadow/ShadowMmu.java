@@ -258,7 +258,7 @@ public final class ShadowMmu {
             context = null;
             // PAE PDPTEs carry only P and the address (SDM Vol. 3A 4.4.1: bits 1-2 and 5-8 are reserved).
             for (int i = 0; i < 4; i++) {
-                ShadowPage pd = create((long) i << 18, ShadowRole.of(2, true, ShadowRole.ALL));
+                ShadowPage pd = create((long) i << 18, ShadowRole.direct(2, ShadowRole.ALL, true));
                 pd.rootCount = 1;
                 directDirectories[i] = pd;
                 host.write64(lowRoot + 8L * i, pd.hpa | P);
@@ -417,7 +417,7 @@ public final class ShadowMmu {
                 return;
             }
             long regionGfn = (gpa >>> (12 + 9 * (level - 1))) << (9 * (level - 1));
-            sp = child(sp, level, linear, regionGfn, ShadowRole.of(level - 1, true, rights));
+            sp = child(sp, level, linear, regionGfn, ShadowRole.direct(level - 1, rights, dirty));
             level--;
         }
         setLeaf(sp.hpa + 8L * index(linear, 1), gpa & ~0xfffL, rights, dirty, memoryType, access, false);

@@ -7,7 +7,8 @@ package org.vtsim.monitor.shadow;
  * physical memory while its paging is off — instead of shadowing a guest table), and the access rights
  * the upper levels of the guest walk grant (the same guest table reached through entries with different
  * rights needs different shadow pages, because shadow non-leaf entries grant everything and each leaf
- * carries the combined rights of its walk). Whatever else changes the meaning of a guest entry (CR0.WP,
+ * carries the combined rights of its walk), and for a direct page under a guest large page, whether that
+ * page is dirty. Whatever else changes the meaning of a guest entry (CR0.WP,
  * CR4.PSE/PGE/SMEP/SMAP, EFER.NXE) resets the whole shadow MMU instead of being part of the role.
  */
 final class ShadowRole {
@@ -19,6 +20,7 @@ final class ShadowRole {
 
     private static final int DIRECT = 1 << 3;
     private static final int ACCESS_SHIFT = 4;
+    private static final int DIRTY = 1 << 7;
 
     private ShadowRole() {
     }
@@ -28,6 +30,19 @@ final class ShadowRole {
             throw new IllegalArgumentException("shadow page level " + level);
         }
         return level | (direct ? DIRECT : 0) | (access & ALL) << ACCESS_SHIFT;
+    }
+
+    /**
+     * The role of a direct page under a guest large page whose dirty flag is {@code dirty}: two guest large
+     * pages over the same frame, one dirty and one clean, must not share leaves, or a write through the clean
+     * one would not fault and its dirty flag would never be set (SDM Vol. 3A 4.8).
+     */
+    static int direct(int level, int access, boolean dirty) {
+        return of(level, true, access) | (dirty ? DIRTY : 0);
+    }
+
+    static boolean dirty(int role) {
+        return (role & DIRTY) != 0;
     }
 
     static int level(int role) {
@@ -44,7 +59,7 @@ final class ShadowRole {
 
     static String describe(int role) {
         int a = access(role);
-        return "level " + level(role) + (direct(role) ? " direct" : "") + " access "
+        return "level " + level(role) + (direct(role) ? dirty(role) ? " direct dirty" : " direct clean" : "") + " access "
                 + ((a & WRITABLE) != 0 ? "w" : "-") + ((a & USER) != 0 ? "u" : "-") + ((a & EXECUTABLE) != 0 ? "x" : "-");
     }
 }

@@ -31,9 +31,12 @@ class ShadowPagingGuestTest {
     }
 
     static Run run(String name, Mode mode, boolean audit, boolean largePages) throws Exception {
-        Path image = IMAGES.resolve(name + ".elf");
         Path argsFile = IMAGES.resolve(name + ".args");
-        String args = Files.exists(argsFile) ? Files.readString(argsFile).strip() : "";
+        return run(name, Files.exists(argsFile) ? Files.readString(argsFile).strip() : "", mode, audit, largePages);
+    }
+
+    static Run run(String name, String args, Mode mode, boolean audit, boolean largePages) throws Exception {
+        Path image = IMAGES.resolve(name + ".elf");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<String> problems = new ArrayList<>();
         Machine[] holder = new Machine[1];
@@ -91,6 +94,20 @@ class ShadowPagingGuestTest {
             assertEquals(nat.result().memory().get("guest.pageFaults"),
                     shadow.result().memory().get("guest.pageFaults"));
         }
+    }
+
+    /**
+     * Two address spaces map the same frames with guest 2 MiB pages, shadowed by 4 KiB leaves (4 KiB host
+     * pages): a write through the second mapping must still fault and set its own dirty flag, so the two
+     * clean/dirty mappings must not share shadow leaves.
+     */
+    @org.junit.jupiter.api.Test
+    void aGuest2MiBPageMappedTwiceGetsItsDirtyFlagThroughEachMapping() throws Exception {
+        String args = "ws=1024 touches=20000 pages=2m procs=2 switch=500";
+        Run nat = run("memwalk", args, Mode.NATIVE, false, true);
+        Run shadow = run("memwalk", args, Mode.SHADOW, true, false);
+        assertEquals(nat.serial(), shadow.serial());
+        assertTrue(shadow.problems().isEmpty(), () -> String.join("\n", shadow.problems()));
     }
 
     @org.junit.jupiter.api.Test
