@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  */
 public final class KnownShadowProblem {
     /** What ShadowAudit says of it. */
-    public static final String DIRTY_FLAG_OF_A_SHARED_GUEST_2M_PAGE = "is writable before the guest's dirty flag is set";
+    public static final String DIRTY_FLAG_OF_A_SHARED_GUEST_2M_PAGE =
+            "is writable before the guest's dirty flag is set";
 
     /** Matches the audit problems of this defect and nothing else. */
     public static final Predicate<String> TOLERATED = p -> p.endsWith(DIRTY_FLAG_OF_A_SHARED_GUEST_2M_PAGE);

@@ -31,11 +31,11 @@ import org.vtsim.machine.Mode;
  *       guest with the guest's own error code, and other faults for contrast).</li>
  * </ul>
  *
- * The monitor's runs use 2 MiB or 4 KiB host pages at random. Where a guest maps its working set with 2 MiB
- * pages, the one known shadow-MMU defect ({@link KnownShadowProblem}) is tolerated and counted, every other
- * invariant still checked; its strict reproducer is the disabled test below. Each case runs natively, under EPT and under
+ * The monitor's runs use 2 MiB or 4 KiB host pages at random. Each case runs natively, under EPT and under
  * shadow paging and compares serial output, outcome, exit status and the #PF count the guest's handler
- * received; the shadow run is audited after every exit ({@link AuditedRun}). A case is one random 64-bit
+ * received; the shadow run is audited after every exit ({@link AuditedRun}). Where a guest maps its working
+ * set with 2 MiB pages, the one known shadow-MMU defect ({@link KnownShadowProblem}) is tolerated and
+ * counted, every other invariant still checked; its strict reproducer is the disabled test below. A case is one random 64-bit
  * seed, from which the guest and its parameters are drawn, so a failure names the seed, the command line
  * and the first broken invariant; QuickTheories adds its own seed ("Seed was N": rerun with
  * {@code -DQT_SEED=N}). Sizes are small so the whole property costs seconds.

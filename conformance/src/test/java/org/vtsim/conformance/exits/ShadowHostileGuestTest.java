@@ -34,7 +34,7 @@ import org.vtsim.monitor.MonitorArea;
 class ShadowHostileGuestTest {
     static final long BOUND = 20_000_000L;
     static final long RAM = 128L << 20;
-    /** How far the scan goes: past the monitor's area at 32 GiB (Machine.MONITOR_AREA), not to 64 GiB, to stay quick. */
+    /** How far the scan goes: past the monitor's area at 32 GiB (Machine.MONITOR_AREA); not 64 GiB, to stay quick. */
     static final int GIB = 34;
 
     static AuditedRun run(String args, Mode mode, Predicate<String> tolerated) throws Exception {
