@@ -372,6 +372,21 @@ public final class Cpu implements LinearMemory, EventSink {
     }
 
     /**
+     * VM entry or exit with VPID and without EPT: the MMU switches to the paging registers just loaded and to
+     * the cached translations tagged {@code tag}, invalidating nothing; returns false when the translation is
+     * not an MMU that keeps tags (the caller then flushes).
+     */
+    public boolean switchTranslationContext(long tag) {
+        if (!(path.translation() instanceof MmuTranslation m)) {
+            return false;
+        }
+        m.switchContext(tag);
+        invalidateFetch();
+        interpreter.modeChanged = true;
+        return true;
+    }
+
+    /**
      * Tells the translation that CR0/CR3/CR4/EFER were set directly (a loader, a test, VM entry)
      * rather than by an instruction.
      */

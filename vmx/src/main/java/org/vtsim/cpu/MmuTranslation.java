@@ -115,6 +115,17 @@ public final class MmuTranslation implements AddressTranslation, PagingEvents {
         mmu.invpcid(type, (int) pcid, linear);
     }
 
+    /**
+     * A VMX transition with VPID: the processor's paging registers (already loaded) and cached translations
+     * of {@code tag} become current, nothing is invalidated (SDM Vol. 3C 28.4.3.1). A failed PAE PDPTE load is
+     * #GP(0) (VM entry checked the guest's PDPTEs before, 26.3.1.6).
+     */
+    public void switchContext(long tag) {
+        if (!mmu.switchContext(tag, state.cr0, state.cr3, state.cr4, state.efer)) {
+            throw CpuFault.gp(0);
+        }
+    }
+
     // ---- PagingEvents ----
 
     @Override

@@ -112,11 +112,20 @@ final class ShadowPaging {
         loadRoot(vcpu, v);
     }
 
-    /** Puts the current shadow root in GUEST_CR3 if it changed (a CR3 switch, a reset, a zapped root). */
+    /**
+     * Puts the current shadow root in GUEST_CR3 if it changed (a CR3 switch, a reset, a zapped root), and
+     * invalidates the guest's cached translations (INVVPID) when they may be stale: a new root, or shadow
+     * entries removed or narrowed by the last operation.
+     */
     void loadRoot(Vcpu vcpu, Vmcs v) {
         long cr3 = mmu.hardwareCr3();
+        boolean flush = mmu.takeFlush();
         if (v.get(GUEST_CR3) != cr3) {
             vcpu.write(GUEST_CR3, cr3);
+            flush = true; // VM entry with VPID keeps the guest's translations, those of the old root too
+        }
+        if (flush) {
+            vcpu.flushGuestTlb();
         }
     }
 
@@ -158,6 +167,7 @@ final class ShadowPaging {
             }
             case GUEST_FAULT -> {
                 mmu.stats().faultCycles += charge(vcpu, Cost.MONITOR_HANDLER);
+                loadRoot(vcpu, v);
                 throw new GuestFault(14, mmu.guestErrorCode(), linear);
             }
             case WRITE_PROTECTED -> {
@@ -167,6 +177,7 @@ final class ShadowPaging {
             }
             case MMIO -> {
                 vcpu.charge(Cost.MONITOR_MMIO);
+                loadRoot(vcpu, v);
                 InstructionEmulator.emulate(vcpu, v, mmu.faultGpa(), EmulatedTarget.mmio(vcpu));
             }
             case UNASSIGNED -> {
@@ -182,6 +193,7 @@ final class ShadowPaging {
                 }
                 // Unassigned memory reads all ones and drops writes, as on the native platform and under EPT.
                 vcpu.charge(Cost.MONITOR_MMIO);
+                loadRoot(vcpu, v);
                 InstructionEmulator.emulate(vcpu, v, gpa, UnassignedMemory.of(vcpu));
             }
         }
@@ -253,7 +265,13 @@ final class ShadowPaging {
     void invlpg(Vcpu vcpu, Vmcs v, long linear) {
         vcpu.charge(Cost.MONITOR_HANDLER);
         mmu.invlpg(linear);
-        vcpu.flushGuestTlb();
+        // The guest's INVLPG, done for it: INVVPID individual-address of its VPID (without VPID every VM
+        // entry flushes anyway, SDM 28.4.3.1).
+        int secondary = v.get32(SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS);
+        if ((secondary & org.vtsim.vmx.controls.SecondaryProcessorBasedControls.ENABLE_VPID) != 0) {
+            vcpu.vmx().invvpid(0, v.get32(VIRTUAL_PROCESSOR_IDENTIFIER), linear);
+        }
+        loadRoot(vcpu, v);
         vcpu.skipInstruction(v);
     }
 

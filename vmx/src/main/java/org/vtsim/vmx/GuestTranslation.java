@@ -24,9 +24,9 @@ import org.vtsim.vmx.vmcs.Vmcs;
  *       guest's combined mappings share the host MMU's TLB arrays (one {@link NestedMmu} per host MMU).</li>
  *   <li>With "enable VPID" = 0 entry and exit invalidate VPID 0000H's linear and combined mappings; with
  *       "enable VPID" = 1 they invalidate nothing (28.4.3.1): the guest's mappings survive an exit.</li>
- *   <li>Without EPT the guest runs on the host's MMU and its entries carry the host's tag, so entry and exit
- *       flush that tag whatever "enable VPID" says — more than the SDM requires, which is always allowed
- *       (cached translations can only be dropped, never made up).</li>
+ *   <li>Without EPT the guest runs on the host's MMU. With "enable VPID" its entries carry a tag of their
+ *       own (the VPID) and survive entry and exit, as the host's do; without, they carry the host's tag and
+ *       entry and exit flush it.</li>
  *   <li>INVEPT and INVVPID invalidate exactly what 28.4.3.1 / ch. 31 say, in the nested MMU.</li>
  * </ul>
  */
@@ -39,6 +39,16 @@ final class GuestTranslation {
     /** The host MMU the nested MMU shares TLBs with (null: a nested MMU of its own). */
     private Object nestedHost;
     private EptContext lastContext;
+    /** Context tag of the host's own linear mappings in the host MMU (VPID 0000H). */
+    private static final long HOST_TAG = 0;
+    /**
+     * Context tags of guests' linear mappings without EPT: VPID-tagged, apart from the host's (0) and from the
+     * nested MMU's combined tags (1 << 62 up).
+     */
+    private static final long VPID_TAG_BASE = 1L << 32;
+    /** The VPID whose tag is current in the host MMU (a non-root guest without EPT), else 0. */
+    private int taggedVpid;
+    private final java.util.Set<Integer> usedVpids = new java.util.TreeSet<>();
 
     GuestTranslation(Vmx vmx) {
         this.vmx = vmx;
@@ -72,6 +82,14 @@ final class GuestTranslation {
         int sec = secondary(v);
         boolean vpidOn = (sec & SecondaryProcessorBasedControls.ENABLE_VPID) != 0;
         if ((sec & SecondaryProcessorBasedControls.ENABLE_EPT) == 0) {
+            // With VPID the guest's linear mappings are tagged with it and survive exits (28.4.3.1); VPID 0000H
+            // is the host's, so without VPID entry flushes what the host and guest share.
+            int vpid = vpidOn ? v.get32(VIRTUAL_PROCESSOR_IDENTIFIER) : 0;
+            if (vpid != 0 && cpu.switchTranslationContext(VPID_TAG_BASE + vpid)) {
+                taggedVpid = vpid;
+                usedVpids.add(vpid);
+                return;
+            }
             cpu.controlRegistersLoaded();
             cpu.flushTranslations();
             return;
@@ -129,6 +147,12 @@ final class GuestTranslation {
             cpu.controlRegistersLoaded();
             return;
         }
+        if (taggedVpid != 0) {
+            taggedVpid = 0;
+            if (cpu.switchTranslationContext(HOST_TAG)) {
+                return;
+            }
+        }
         cpu.controlRegistersLoaded();
         cpu.flushTranslations();
     }
@@ -145,6 +169,21 @@ final class GuestTranslation {
         if (ept != null) {
             ept.mmu().invvpid(type, vpid, linear);
         }
+        // The VPID-tagged linear mappings of guests without EPT, in the host MMU.
+        if (!usedVpids.isEmpty() && hostMmu() instanceof org.vtsim.ept.mmu.Mmu m) {
+            switch (type) {
+                case 0 -> m.invalidateTag(VPID_TAG_BASE + vpid, linear, true);
+                case 1 -> m.invalidateTag(VPID_TAG_BASE + vpid, -1, true);
+                case 2 -> usedVpids.forEach(t -> m.invalidateTag(VPID_TAG_BASE + t, -1, true));
+                default -> m.invalidateTag(VPID_TAG_BASE + vpid, -1, false);
+            }
+        }
+    }
+
+    /** The host's MMU (under the EPT translation, if that is installed), or null. */
+    private Object hostMmu() {
+        AddressTranslation t = eptActive() ? ept.host : cpu.memoryPath().translation();
+        return t instanceof MmuTranslation m ? m.mmu() : null;
     }
 
     /** The capabilities an INVEPT single-context descriptor's EPTP is checked against (SDM 31, INVEPT). */

@@ -366,6 +366,43 @@ public final class Mmu {
         return tag;
     }
 
+    /**
+     * Switches to the paging state of another context and to its tag without invalidating anything: a VMX
+     * transition with VPID, after which the guest's (or the host's) cached translations are still there
+     * for its own tag and entries of other tags are not used (SDM Vol. 3C 28.4.3.1). Returns false, with
+     * nothing changed, if a PAE PDPTE load fails.
+     */
+    public boolean switchContext(long contextTag, long cr0, long cr3, long cr4, long efer) {
+        PagingContext next = PagingContext.of(cr0, cr3, cr4, efer, null, config.maxPhyAddr(), config.gbPages());
+        next = withPdptes(next);
+        if (next == null) {
+            return false;
+        }
+        setContextTag(contextTag);
+        setContext(next);
+        return true;
+    }
+
+    /**
+     * Invalidates cached translations of context tag {@code t} whatever the current tag (INVVPID of a VPID
+     * whose mappings live in this MMU): those of linear address {@code la} only, or with {@code la} negative
+     * all of them; global ones too if {@code includeGlobal}.
+     */
+    public void invalidateTag(long t, long la, boolean includeGlobal) {
+        counters.invalidations++;
+        if (la >= 0) {
+            long page = la & linearMask;
+            itlb.invalidateAddress(page, -1, t, includeGlobal);
+            dtlb.invalidateAddress(page, -1, t, includeGlobal);
+            stlb.invalidateAddress(page, -1, t, includeGlobal);
+        } else {
+            itlb.invalidateContext(-1, t, includeGlobal);
+            dtlb.invalidateContext(-1, t, includeGlobal);
+            stlb.invalidateContext(-1, t, includeGlobal);
+        }
+        psc.invalidateTag(t, -1);
+    }
+
     // ---------------------------------------------------------------- internals
 
     private PagingContext withPdptes(PagingContext next) {

@@ -125,6 +125,8 @@ public final class ShadowMmu {
 
     private long faultGpa;
     private int guestErrorCode;
+    /** A present shadow entry was removed or lost rights since {@link #takeFlush}: cached translations may be stale. */
+    private boolean flushNeeded;
     private final long[] guestEntries = new long[5];
 
     /**
@@ -237,8 +239,20 @@ public final class ShadowMmu {
         return root.hpa;
     }
 
+    /**
+     * Whether cached translations may be stale since the last call (a shadow entry was removed or lost
+     * rights), clearing the flag: the caller invalidates the guest's TLB entries (INVVPID), as KVM's
+     * remote TLB flush does.
+     */
+    public boolean takeFlush() {
+        boolean f = flushNeeded;
+        flushNeeded = false;
+        return f;
+    }
+
     /** Drops every shadow page and builds the root for the current state. */
     public void reset() {
+        flushNeeded = true;
         for (ShadowPage sp : new ArrayList<>(pages.values())) {
             sp.rootCount = 0;
             free(sp);
@@ -460,8 +474,13 @@ public final class ShadowMmu {
             boolean large) {
         long old = host.read64(address);
         if ((old & P) != 0) {
-            ShadowPage owner = pageAt(address);
-            dropEntry(owner, address, old);
+            // A fault on a present leaf: the guest's entry allows more now (dirty, a write under CR0.WP = 0, a
+            // user access) or the frame was unshadowed. A narrower new leaf (the CR0.WP = 0 flip to user) needs
+            // the stale translation flushed; a wider one does not (a fault drops the faulting one, SDM 4.10.4.1).
+            unlinkEntry(pageAt(address), address, old);
+            if ((old & US) != 0) {
+                flushNeeded = true;
+            }
         }
         MemorySlot s = guest.slotOf(gpa);
         long bits = s.toHost(gpa) | P | A;
@@ -624,6 +643,7 @@ public final class ShadowMmu {
         protectedIn2m.merge(gfn >>> 9, 1, Integer::sum);
         LongList small = rmap.get(gfn);
         if (small != null) {
+            flushNeeded = true;
             for (int i = 0; i < small.size(); i++) {
                 long address = small.get(i);
                 host.write64(address, host.read64(address) & ~RW);
@@ -631,6 +651,7 @@ public final class ShadowMmu {
         }
         LongList large = largeRmap.remove(gfn >>> 9);
         if (large != null) {
+            flushNeeded = true;
             for (int i = 0; i < large.size(); i++) {
                 host.write64(large.get(i), 0);
             }
@@ -639,6 +660,7 @@ public final class ShadowMmu {
 
     /** Zaps {@code sp}: its parents stop pointing to it, its entries are dropped, its frame is freed. */
     void zap(ShadowPage sp) {
+        flushNeeded |= sp.parentCount() > 0;
         for (int i = 0; i < sp.parentCount(); i++) {
             host.write64(sp.parent(i), 0);
         }
@@ -679,6 +701,12 @@ public final class ShadowMmu {
 
     /** Drops the present entry at {@code address} of {@code sp}: unlinks its child or its reverse mapping. */
     private void dropEntry(ShadowPage sp, long address, long spte) {
+        flushNeeded = true;
+        unlinkEntry(sp, address, spte);
+    }
+
+    /** As {@link #dropEntry} for an entry about to be replaced by one granting at least as much. */
+    private void unlinkEntry(ShadowPage sp, long address, long spte) {
         boolean leaf = sp.level() == 1 || (spte & PS) != 0;
         if (!leaf) {
             ShadowPage c = pageAt(spte);
