@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.vtsim.guests.Guests;
 import org.vtsim.machine.Machine;
 import org.vtsim.machine.MachineConfig;
@@ -26,33 +25,25 @@ import org.vtsim.monitor.stats.ExitSink;
  * @param output the serial output (ISO-8859-1, byte for byte)
  * @param problems the first invariant violations, each with the exit after which it was seen; empty if none
  * @param audits how many times the audit ran (0 unless auditing under shadow paging)
- * @param tolerated how many audit problems matched the run's tolerated pattern ({@link KnownShadowProblem})
- * @param firstTolerated the first of them, or ""
  */
-public record AuditedRun(Machine machine, RunResult result, String output, List<String> problems, long audits,
-        long tolerated, String firstTolerated) {
+public record AuditedRun(Machine machine, RunResult result, String output, List<String> problems, long audits) {
     /** Problems kept per run. */
     public static final int PROBLEMS = 5;
 
     public static AuditedRun run(String name, String args, Mode mode, boolean audit, long maxInstructions)
             throws Exception {
-        return run(MachineConfig.defaults(new ByteArrayOutputStream()), name, args, mode, audit, maxInstructions,
-                KnownShadowProblem.NONE);
+        return run(MachineConfig.defaults(new ByteArrayOutputStream()), name, args, mode, audit, maxInstructions);
     }
 
     /**
      * As {@link #run(String, String, Mode, boolean, long)}, from {@code base} (its serial stream, arguments,
-     * mode and bound are replaced). Audit problems that {@code tolerated} matches are counted and auditing goes
-     * on; the first other problems end the auditing and are kept.
+     * mode and bound are replaced).
      */
     public static AuditedRun run(MachineConfig base, String name, String args, Mode mode, boolean audit,
-            long maxInstructions, Predicate<String> tolerated) throws Exception {
+            long maxInstructions) throws Exception {
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         List<String> problems = new ArrayList<>();
         long[] audits = {0};
-        long[] toleratedCount = {0};
-        String[] firstTolerated = {""};
-        boolean tolerating = tolerated != KnownShadowProblem.NONE;
         Machine[] machine = new Machine[1];
         MachineConfig config = new MachineConfig(base.ramBytes(), base.cpuHz(), base.costs(), args, base.modules(),
                 maxInstructions, base.epoch(), serial, base.vmx(), mode, null, base.hostLargePages());
@@ -65,17 +56,9 @@ public record AuditedRun(Machine machine, RunResult result, String output, List<
                         return;
                     }
                     audits[0]++;
-                    // Tolerating, the audit must see every problem, or a tolerated one could hide another.
-                    for (String p : ShadowAudit.check(mmu, tolerating ? Integer.MAX_VALUE : PROBLEMS)) {
-                        String at = "after exit " + audits[0] + " (reason " + (reason & 0xffff) + ", guest rip 0x"
-                                + Long.toHexString(rip) + "): " + p;
-                        if (tolerated.test(p)) {
-                            if (toleratedCount[0]++ == 0) {
-                                firstTolerated[0] = at;
-                            }
-                        } else if (problems.size() < PROBLEMS) {
-                            problems.add(at);
-                        }
+                    for (String p : ShadowAudit.check(mmu, PROBLEMS)) {
+                        problems.add("after exit " + audits[0] + " (reason " + (reason & 0xffff) + ", guest rip 0x"
+                                + Long.toHexString(rip) + "): " + p);
                     }
                 }
 
@@ -87,8 +70,7 @@ public record AuditedRun(Machine machine, RunResult result, String output, List<
         Machine m = Machine.boot(config, name, Guests.image(name));
         machine[0] = m;
         RunResult r = m.run();
-        return new AuditedRun(m, r, serial.toString(StandardCharsets.ISO_8859_1), List.copyOf(problems), audits[0],
-                toleratedCount[0], firstTolerated[0]);
+        return new AuditedRun(m, r, serial.toString(StandardCharsets.ISO_8859_1), List.copyOf(problems), audits[0]);
     }
 
     /** Page faults the guest's own handler received (RunResult.memory(), every mode). */
