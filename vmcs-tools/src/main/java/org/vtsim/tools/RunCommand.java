@@ -61,6 +61,10 @@ final class RunCommand implements Callable<Integer> {
                     + "needs VMX itself (nested VMX is not modelled).")
     String mode;
 
+    @Option(names = "--no-host-large-pages", description = "Under the monitor, map guest memory with 4 KiB host "
+            + "pages only (EPT and the shadow tables use 2 MiB pages where the slot allows by default).")
+    boolean noHostLargePages;
+
     @Option(names = "--stats", description = "After the summary, print the VM-exit statistics on stderr in the "
             + "layout of 'perf kvm stat report' (ept mode).")
     boolean stats;
@@ -202,7 +206,8 @@ final class RunCommand implements Callable<Integer> {
         };
         MachineConfig config = MachineConfig.defaults(serial)
                 .withRam(ram).withCosts(costs).withAppend(args == null ? "" : args)
-                .withMaxInstructions(maxInstructions).withModules(modules).withVmx(withVmx).withMode(runMode);
+                .withMaxInstructions(maxInstructions).withModules(modules).withVmx(withVmx).withMode(runMode)
+                .withHostLargePages(!noHostLargePages);
         ChromeTraceWriter traceWriter = null;
         if (trace != null) {
             try {

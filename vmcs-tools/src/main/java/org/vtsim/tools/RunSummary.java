@@ -30,6 +30,10 @@ final class RunSummary {
         for (Map.Entry<String, Long> e : new java.util.TreeMap<>(r.translation()).entrySet()) {
             err.printf("  %-28s %,d%n", e.getKey(), e.getValue());
         }
+        // Memory virtualisation: guest.pageFaults always; ept.* or shadow.* and unassigned.* under the monitor.
+        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(r.memory()).entrySet()) {
+            err.printf("  %-28s %,d%n", e.getKey(), e.getValue());
+        }
         if (r.unimplemented().isEmpty()) {
             err.printf("  %-28s %s%n", "unimplemented instructions", "none");
         } else {
