@@ -215,7 +215,7 @@ final class CompareCommand implements Callable<Integer> {
             stdout.print(TextReport.format(study, results));
             stdout.flush();
             if (out != null) {
-                String command = "vtsim compare " + String.join(" ", quoted(spec.commandLine().getParseResult()
+                String command = "vtsim " + String.join(" ", quoted(spec.commandLine().getParseResult()
                         .originalArgs()));
                 try {
                     List<Path> files = StudyOutput.write(out, command, study, results, !noPlots);
