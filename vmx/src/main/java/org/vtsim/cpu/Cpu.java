@@ -53,6 +53,19 @@ public final class Cpu implements LinearMemory, EventSink {
     private DecodedPage fetchPage;
     private long fetchLinearPage = -1;
     private long nextEvent = Long.MIN_VALUE;
+    /**
+     * The platform's INTR line as {@link Platform#interruptPending()} last answered within this run:
+     * {@link #INTR_UNKNOWN}, {@link #INTR_CLEAR} or {@link #INTR_RAISED}. See {@link #interruptPending()}.
+     */
+    private int intr = INTR_UNKNOWN;
+    /**
+     * In VMX non-root operation: the boundary check ({@link VmxPort#boundary()}) is skipped while the
+     * cycle counter is below this, as the VMX unit said through {@link #vmxBoundaryQuietUntil}.
+     */
+    private long vmxQuietUntil = Long.MIN_VALUE;
+    private static final int INTR_UNKNOWN = 0;
+    private static final int INTR_CLEAR = 1;
+    private static final int INTR_RAISED = 2;
     private boolean shutdown;
     private String stopDetail = "";
     /** The instruction being executed, for software events (start RIP and length). */
@@ -226,6 +239,7 @@ public final class Cpu implements LinearMemory, EventSink {
         interpreter.monitorArmed = false;
         units.setNonRoot(nonRoot);
         interpreter.modeChanged = true;
+        forgetIntr();
         invalidateFetch();
     }
 
@@ -280,6 +294,7 @@ public final class Cpu implements LinearMemory, EventSink {
     public void writeMsr(int msr, long value) {
         units.writeMsr(msr, value);
         counters.platformTouched = true;
+        forgetIntr();
     }
 
     /**
@@ -301,9 +316,13 @@ public final class Cpu implements LinearMemory, EventSink {
         return units.deliver(event);
     }
 
-    /** The host TSC as RDTSC reads it outside non-root operation. */
+    /**
+     * The host TSC as RDTSC reads it outside non-root operation: the system units' TSC, which counts
+     * {@link #cycles()} plus the offset a TSC write set, read here without the supplier indirection
+     * because the VMX-preemption timer asks at every non-root instruction boundary.
+     */
     public long hostTsc() {
-        return units.readTsc();
+        return counters.cycles + units.tscOffset();
     }
 
     /** Start (RIP) of the instruction executing now, e.g. the one that causes a VM exit. */
@@ -322,6 +341,38 @@ public final class Cpu implements LinearMemory, EventSink {
     /** Whether the instruction executing now follows an STI that set IF (blocking by STI). */
     public boolean blockedBySti() {
         return !interpreter.shadowByMovSs && interpreter.shadowInstruction == counters.instructions;
+    }
+
+    /**
+     * The platform's INTR line (SDM Vol. 3A 6.8.1: maskable interrupts are recognised at instruction
+     * boundaries), for checks made at a boundary of the running {@link #run}. The devices' interrupt
+     * state changes only when they are advanced in time, touched by an access (port, MMIO, MSR: the core
+     * advances them at the next boundary), acknowledged, or when the TPR is written (MOV to CR8 ends in
+     * a mode re-read); so the answer is kept until one of those, and asked again at each {@link #run}.
+     */
+    private void forgetIntr() {
+        intr = INTR_UNKNOWN;
+        vmxQuietUntil = Long.MIN_VALUE;
+    }
+
+    /**
+     * Called by the VMX unit when nothing exits at a non-root instruction boundary: no boundary exit
+     * (SDM Vol. 3C 25.2, 25.5) can happen before {@code cycle} as long as the controls, the INTR line
+     * ({@link #interruptPending()}) and the TSC offset stay as they are, so the core skips the check
+     * until then. Anything that could change those ends the quiet period: a new {@link #run}, a VM entry
+     * or exit, the devices advanced or touched, a mode re-read (which follows every MOV to CR and WRMSR).
+     */
+    public void vmxBoundaryQuietUntil(long cycle) {
+        vmxQuietUntil = cycle;
+    }
+
+    public boolean interruptPending() {
+        int k = intr;
+        if (k == INTR_UNKNOWN) {
+            k = platform.interruptPending() ? INTR_RAISED : INTR_CLEAR;
+            intr = k;
+        }
+        return k == INTR_RAISED;
     }
 
     /** Ends the run in shutdown, e.g. after a VMX abort (SDM Vol. 3C 27.7). */
@@ -452,6 +503,7 @@ public final class Cpu implements LinearMemory, EventSink {
             return StopReason.SHUTDOWN;
         }
         long budget = maxInstructions;
+        forgetIntr(); // whoever called may have changed the devices since the last run
         try {
             if (mode < 0 || interpreter.modeChanged) {
                 StopReason r = refreshMode();
@@ -464,6 +516,7 @@ public final class Cpu implements LinearMemory, EventSink {
                 if (counters.cycles >= nextEvent || counters.platformTouched) {
                     counters.platformTouched = false;
                     platform.advanceTo(counters.cycles);
+                    forgetIntr();
                     nextEvent = platform.nextEventCycle();
                     if (platform.stopRequested()) {
                         stopDetail = "device requested stop";
@@ -471,7 +524,7 @@ public final class Cpu implements LinearMemory, EventSink {
                     }
                 }
                 // VMX non-root: exits at the boundary (external interrupt, windows, timers).
-                if (interpreter.nonRoot && vmx.boundary()) {
+                if (interpreter.nonRoot && counters.cycles >= vmxQuietUntil && vmx.boundary()) {
                     StopReason r = afterVmExit();
                     if (r != null) {
                         return r;
@@ -482,9 +535,10 @@ public final class Cpu implements LinearMemory, EventSink {
                 if (interpreter.interruptShadow) {
                     interpreter.interruptShadow = false;
                     interpreter.shadowInstruction = counters.instructions;
-                } else if ((state.systemFlags() & CpuState.IF) != 0 && platform.interruptPending()) {
+                } else if ((state.systemFlags() & CpuState.IF) != 0 && interruptPending()) {
                     interpreter.halted = false;
                     int vector = platform.acknowledgeInterrupt();
+                    forgetIntr();
                     counters.platformTouched = true;
                     counters.events++;
                     counters.cycles += eventCost;
@@ -647,7 +701,7 @@ public final class Cpu implements LinearMemory, EventSink {
                 return StopReason.HALTED;
             }
         }
-        if (platform.interruptPending()) {
+        if (interruptPending()) {
             return null;
         }
         long next = platform.nextEventCycle();
@@ -662,6 +716,7 @@ public final class Cpu implements LinearMemory, EventSink {
             counters.cycles = next;
         }
         platform.advanceTo(counters.cycles);
+        forgetIntr();
         nextEvent = platform.nextEventCycle();
         if (platform.stopRequested()) {
             stopDetail = "device requested stop";
@@ -673,6 +728,7 @@ public final class Cpu implements LinearMemory, EventSink {
     /** Re-reads the execution mode after CS, CR0, CR4 or EFER may have changed. */
     private StopReason refreshMode() {
         interpreter.modeChanged = false;
+        forgetIntr(); // a MOV to CR8 (the APIC's TPR), a VM exit or an event may have changed it
         invalidateFetch();
         if (!state.protectedMode()) {
             stopDetail = "unsupported: real mode (CR0.PE = 0) at rip 0x" + Long.toHexString(state.rip);

@@ -226,6 +226,11 @@ final class SystemUnits implements SystemPort, EventPort {
         return msrs.readTsc();
     }
 
+    /** {@link #readTsc} minus the cycle counter it was built over. */
+    long tscOffset() {
+        return msrs.tscOffset();
+    }
+
     @Override
     public long tscAux() {
         return msrs.tscAux();

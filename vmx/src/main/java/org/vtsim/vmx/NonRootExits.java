@@ -47,6 +47,9 @@ final class NonRootExits {
     /** TSC when the guest was entered and the VMX-preemption timer value loaded then (SDM 25.5.1). */
     private long timerStartTsc;
     private long timerStartValue;
+    /** The timer's rate (IA32_VMX_MISC[4:0]) and {@link #timerStartTsc} shifted by it, fixed per entry. */
+    private final int timerRate;
+    private long timerStartTicks;
     /** Instructions retired at VM entry: the monitor trap flag exits after the first one (25.5.2). */
     private long mtfBaseline;
     private boolean mtfPending;
@@ -57,6 +60,7 @@ final class NonRootExits {
         this.vmx = vmx;
         this.cpu = vmx.cpu;
         this.s = vmx.s;
+        this.timerRate = (int) (vmx.caps.misc & 0x1f);
     }
 
     private Vmcs vmcs() {
@@ -82,6 +86,7 @@ final class NonRootExits {
     void entered(Vmcs v, boolean byInstruction) {
         timerStartTsc = cpu.hostTsc();
         timerStartValue = v.get(VMX_PREEMPTION_TIMER_VALUE);
+        timerStartTicks = timerStartTsc >>> timerRate;
         mtfBaseline = cpu.instructions() + (byInstruction ? 1 : 0);
         mtfPending = false;
         pauseLoop.vmEntry();
@@ -93,9 +98,13 @@ final class NonRootExits {
 
     /** The VMX-preemption timer's current value (counts down at TSC >> rate, SDM 25.5.1). */
     long preemptionTimerValue() {
-        int rate = (int) (vmx.caps.misc & 0x1f);
-        long elapsed = (cpu.hostTsc() >>> rate) - (timerStartTsc >>> rate);
+        long elapsed = (cpu.hostTsc() >>> timerRate) - timerStartTicks;
         return Math.max(0, timerStartValue - elapsed);
+    }
+
+    /** {@link #preemptionTimerValue()} == 0, as the boundary check asks it at every instruction. */
+    private boolean preemptionTimerExpired() {
+        return (cpu.hostTsc() >>> timerRate) - timerStartTicks >= timerStartValue;
     }
 
     boolean interruptsExit() {
@@ -107,8 +116,7 @@ final class NonRootExits {
         if ((pin() & PinBasedControls.ACTIVATE_VMX_PREEMPTION_TIMER) == 0) {
             return Long.MAX_VALUE;
         }
-        int rate = (int) (vmx.caps.misc & 0x1f);
-        return cpu.cycles() + (preemptionTimerValue() << rate) + (1L << rate);
+        return cpu.cycles() + (preemptionTimerValue() << timerRate) + (1L << timerRate);
     }
 
     // ---- taking an exit ----
@@ -528,12 +536,17 @@ final class NonRootExits {
 
     /** External interrupts with "external-interrupt exiting" (25.2), acknowledged on exit if asked. */
     boolean externalInterrupt() {
-        if ((pin() & PinBasedControls.EXTERNAL_INTERRUPT_EXITING) == 0 || cpu.interruptShadow()
-                || !cpu.platform().interruptPending()) {
+        return externalInterrupt(vmcs(), pin(), false);
+    }
+
+    /** @param atBoundary called from {@link #boundary()}: the core's view of INTR ({@link Cpu#interruptPending}) */
+    private boolean externalInterrupt(Vmcs v, int pin, boolean atBoundary) {
+        if ((pin & PinBasedControls.EXTERNAL_INTERRUPT_EXITING) == 0 || cpu.interruptShadow()
+                || !(atBoundary ? cpu.interruptPending() : cpu.platform().interruptPending())) {
             return false;
         }
         int info = 0;
-        if ((vmcs().get32(PRIMARY_VM_EXIT_CONTROLS) & VmExitControls.ACKNOWLEDGE_INTERRUPT_ON_EXIT) != 0) {
+        if ((v.get32(PRIMARY_VM_EXIT_CONTROLS) & VmExitControls.ACKNOWLEDGE_INTERRUPT_ON_EXIT) != 0) {
             int vector = cpu.platform().acknowledgeInterrupt();
             cpu.counters().platformTouched = true;
             info = InterruptionInformation.encode(vector, InterruptionInformation.TYPE_EXTERNAL_INTERRUPT, false,
@@ -548,15 +561,17 @@ final class NonRootExits {
      * flag, VMX-preemption timer, NMI window, external interrupt, interrupt window.
      */
     boolean boundary() {
+        // Runs at every non-root instruction boundary: each control is read once, the timer without
+        // recomputing its value (SDM 25.5.1: it exits when the value reaches 0).
         Vmcs v = vmcs();
-        int proc = primary();
+        int proc = v.get32(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS);
         if ((proc & MONITOR_TRAP_FLAG) != 0 && (mtfPending || cpu.instructions() > mtfBaseline)) {
             mtfPending = false;
             vmx.exit.exit(ExitReason.MONITOR_TRAP_FLAG.number, 0, true);
             return true;
         }
-        int pin = pin();
-        if ((pin & PinBasedControls.ACTIVATE_VMX_PREEMPTION_TIMER) != 0 && preemptionTimerValue() == 0) {
+        int pin = v.get32(PIN_BASED_VM_EXECUTION_CONTROLS);
+        if ((pin & PinBasedControls.ACTIVATE_VMX_PREEMPTION_TIMER) != 0 && preemptionTimerExpired()) {
             if ((v.get32(PRIMARY_VM_EXIT_CONTROLS) & VmExitControls.SAVE_VMX_PREEMPTION_TIMER_VALUE) != 0) {
                 v.set(VMX_PREEMPTION_TIMER_VALUE, 0);
             }
@@ -568,7 +583,7 @@ final class NonRootExits {
             vmx.exit.exit(ExitReason.NMI_WINDOW.number, 0, true);
             return true;
         }
-        if (externalInterrupt()) {
+        if (externalInterrupt(v, pin, true)) {
             return true;
         }
         if ((proc & INTERRUPT_WINDOW_EXITING) != 0 && (s.systemFlags() & CpuState.IF) != 0
@@ -576,6 +591,41 @@ final class NonRootExits {
             vmx.exit.exit(ExitReason.INTERRUPT_WINDOW.number, 0, true);
             return true;
         }
+        cpu.vmxBoundaryQuietUntil(quietUntil(proc, pin));
         return false;
+    }
+
+    /**
+     * After a boundary with no exit: the first cycle at which one of the checks above could next succeed
+     * while the controls, the INTR line and the TSC offset stay as they are (the core asks again as soon
+     * as one of those may change, {@link Cpu#vmxBoundaryQuietUntil}). Long.MIN_VALUE (check every
+     * boundary) with the monitor trap flag or a window exiting control set, with an interrupt held off
+     * only by the interrupt shadow, or when the timer's expiry is not a plain cycle count.
+     */
+    private long quietUntil(int proc, int pin) {
+        if ((proc & (MONITOR_TRAP_FLAG | NMI_WINDOW_EXITING | INTERRUPT_WINDOW_EXITING)) != 0) {
+            return Long.MIN_VALUE;
+        }
+        if ((pin & PinBasedControls.EXTERNAL_INTERRUPT_EXITING) != 0
+                && (cpu.interruptShadow() || cpu.interruptPending())) {
+            return Long.MIN_VALUE;
+        }
+        if ((pin & PinBasedControls.ACTIVATE_VMX_PREEMPTION_TIMER) == 0) {
+            return Long.MAX_VALUE;
+        }
+        // The timer expires when (TSC >>> rate) - start ticks reaches the start value (SDM 25.5.1); with the
+        // TSC the cycle counter plus a fixed offset, that is the first cycle whose TSC is (ticks << rate).
+        long ticks = timerStartTicks + timerStartValue;
+        long tsc = cpu.hostTsc();
+        if (tsc < 0 || ticks < 0 || ticks > Long.MAX_VALUE >>> timerRate) {
+            return Long.MIN_VALUE;
+        }
+        long offset = tsc - cpu.cycles();
+        long expiryTsc = ticks << timerRate;
+        long cycle = expiryTsc - offset;
+        if (((expiryTsc ^ offset) & (expiryTsc ^ cycle)) < 0) { // overflowed
+            return Long.MIN_VALUE;
+        }
+        return cycle;
     }
 }

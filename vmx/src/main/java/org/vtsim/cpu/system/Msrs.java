@@ -343,6 +343,11 @@ public final class Msrs {
         return cycles.getAsLong() + tscOffset;
     }
 
+    /** What a write of IA32_TIME_STAMP_COUNTER set: the TSC minus the cycle counter (SDM Vol. 3B 18.17). */
+    public long tscOffset() {
+        return tscOffset;
+    }
+
     public long tscAux() {
         return tscAux;
     }
