@@ -95,9 +95,10 @@ final class CompareCommand implements Callable<Integer> {
             description = "Guest RAM of every run. Default: ${DEFAULT-VALUE}.")
     String memory;
 
-    @Option(names = "--cost-profile", paramLabel = "FILE", description = "Cost profile overriding items of the "
-            + "default Skylake profile (see 'vtsim costs').")
-    Path costProfile;
+    @Option(names = {"--profile", "--cost-profile"}, paramLabel = "NAME|FILE", description = "Cost profile: a "
+            + "bundled one by name (skylake, the default; nehalem) or a properties file overriding items of the "
+            + "Skylake profile (see 'vtsim costs').")
+    String costProfile;
 
     @Option(names = "--no-plots", description = "Write only results.csv and results.json (no SVG, no index.html).")
     boolean noPlots;
@@ -182,7 +183,7 @@ final class CompareCommand implements Callable<Integer> {
         CostProfile costs = CostProfile.skylake();
         if (costProfile != null) {
             try {
-                costs = CostProfile.load(costProfile);
+                costs = CostProfile.resolve(costProfile);
             } catch (IOException | IllegalArgumentException e) {
                 throw new RunCommand.UsageProblem("cannot use cost profile " + costProfile + ": " + e.getMessage());
             }

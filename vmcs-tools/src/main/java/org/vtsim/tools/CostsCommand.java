@@ -2,7 +2,6 @@ package org.vtsim.tools;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.vtsim.cost.Cost;
 import org.vtsim.cost.CostProfile;
@@ -18,9 +17,9 @@ final class CostsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--profile", paramLabel = "FILE",
-            description = "A properties file overriding items of the default Skylake profile.")
-    Path profile;
+    @Option(names = "--profile", paramLabel = "NAME|FILE", description = "A bundled profile by name (skylake, the "
+            + "default; nehalem) or a properties file overriding items of the Skylake profile.")
+    String profile;
 
     @Option(names = "--markdown", description = "Print the table as Markdown (docs/cost-model.md is made so).")
     boolean markdown;
@@ -29,7 +28,7 @@ final class CostsCommand implements Callable<Integer> {
     public Integer call() {
         CostProfile p;
         try {
-            p = profile == null ? CostProfile.skylake() : CostProfile.load(profile);
+            p = profile == null ? CostProfile.skylake() : CostProfile.resolve(profile);
         } catch (IOException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("vtsim: cannot use cost profile " + profile + ": " + e.getMessage());
             return ExitStatus.USAGE;
@@ -45,7 +44,7 @@ final class CostsCommand implements Callable<Integer> {
         sb.append("| item | cycles | source |\n|---|---:|---|\n");
         for (Cost c : Cost.values()) {
             sb.append("| `").append(c.name()).append("` | ").append(p.cycles(c)).append(" | ")
-                    .append(c.source().replace("|", "\\|")).append(" |\n");
+                    .append(source(p, c).replace("|", "\\|")).append(" |\n");
         }
         return sb.toString();
     }
@@ -54,8 +53,14 @@ final class CostsCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("cost profile: %s%n", p.name()));
         for (Cost c : Cost.values()) {
-            sb.append(String.format("  %-18s %6d  %s%n", c.name(), p.cycles(c), c.source()));
+            sb.append(String.format("  %-18s %6d  %s%n", c.name(), p.cycles(c), source(p, c)));
         }
         return sb.toString();
+    }
+
+    /** The default's source, or the profile that changed the figure (its file cites the source). */
+    private static String source(CostProfile p, Cost c) {
+        return p.cycles(c) == c.defaultCycles() ? c.source()
+                : "profile " + p.name() + " (default " + c.defaultCycles() + "; the profile's file cites its source)";
     }
 }

@@ -111,9 +111,10 @@ final class RunCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     double timeoutSeconds;
 
-    @Option(names = "--cost-profile", paramLabel = "FILE",
-            description = "Cost profile overriding items of the default Skylake profile (see 'vtsim costs').")
-    Path costProfile;
+    @Option(names = {"--profile", "--cost-profile"}, paramLabel = "NAME|FILE", description = "Cost profile: a "
+            + "bundled one by name (skylake, the default; nehalem) or a properties file overriding items of the "
+            + "Skylake profile (see 'vtsim costs').")
+    String costProfile;
 
     @Override
     public Integer call() {
@@ -154,7 +155,7 @@ final class RunCommand implements Callable<Integer> {
         CostProfile costs = CostProfile.skylake();
         if (costProfile != null) {
             try {
-                costs = CostProfile.load(costProfile);
+                costs = CostProfile.resolve(costProfile);
             } catch (IOException | IllegalArgumentException e) {
                 throw new UsageProblem("cannot use cost profile " + costProfile + ": " + e.getMessage());
             }

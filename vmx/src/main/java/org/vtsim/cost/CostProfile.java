@@ -49,6 +49,39 @@ public final class CostProfile {
         return SKYLAKE;
     }
 
+    /** The bundled profiles by name, for {@link #named} and {@code --profile NAME}. */
+    public static final java.util.List<String> NAMES = java.util.List.of("skylake", "nehalem");
+
+    /**
+     * A bundled profile: {@code skylake} (the default) or {@code nehalem} (a Nehalem-class part: the
+     * Skylake figures with that generation's published world-switch cost, resource
+     * {@code org/vtsim/cost/nehalem.properties}).
+     *
+     * @throws IllegalArgumentException for another name
+     */
+    public static CostProfile named(String name) {
+        if (name.equals("skylake")) {
+            return SKYLAKE;
+        }
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("unknown cost profile '" + name + "' (bundled: " + NAMES
+                    + "; or a properties file)");
+        }
+        try (InputStream in = CostProfile.class.getResourceAsStream(name + ".properties")) {
+            if (in == null) {
+                throw new IllegalStateException("bundled cost profile " + name + " is missing from the jar");
+            }
+            return load(name, in);
+        } catch (IOException e) {
+            throw new IllegalStateException("bundled cost profile " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A bundled profile by name ({@link #named}), else a properties file at that path ({@link #load(Path)}). */
+    public static CostProfile resolve(String nameOrFile) throws IOException {
+        return NAMES.contains(nameOrFile) ? named(nameOrFile) : load(Path.of(nameOrFile));
+    }
+
     public static CostProfile zero() {
         return new CostProfile("zero", new long[ITEMS.length]);
     }
