@@ -118,8 +118,13 @@ final class ShadowPaging {
      * entries removed or narrowed by the last operation.
      */
     void loadRoot(Vcpu vcpu, Vmcs v) {
+        loadRoot(vcpu, v, false);
+    }
+
+    /** As {@link #loadRoot(Vcpu, Vmcs)}; {@code flush}: invalidate in any case (one INVVPID either way). */
+    private void loadRoot(Vcpu vcpu, Vmcs v, boolean flush) {
         long cr3 = mmu.hardwareCr3();
-        boolean flush = mmu.takeFlush();
+        flush |= mmu.takeFlush();
         if (v.get(GUEST_CR3) != cr3) {
             vcpu.write(GUEST_CR3, cr3);
             flush = true; // VM entry with VPID keeps the guest's translations, those of the old root too
@@ -142,8 +147,7 @@ final class ShadowPaging {
         long created = mmu.stats().pagesCreated;
         mmu.loadCr3(value);
         chargePages(vcpu, created);
-        loadRoot(vcpu, v);
-        vcpu.flushGuestTlb(); // MOV to CR3 flushes the guest's non-global translations (SDM Vol. 3A 4.10.4.1)
+        loadRoot(vcpu, v, true); // MOV to CR3 flushes the guest's non-global translations (SDM Vol. 3A 4.10.4.1)
     }
 
     /**
