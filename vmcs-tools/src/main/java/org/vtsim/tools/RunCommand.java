@@ -61,6 +61,11 @@ final class RunCommand implements Callable<Integer> {
                     + "needs VMX itself (nested VMX is not modelled).")
     String mode;
 
+    @Option(names = "--progress", paramLabel = "HOW", defaultValue = "auto",
+            description = "A progress line on stderr every 5 s of host time: auto (when stderr is a terminal), "
+                    + "lines (always) or none. Default: ${DEFAULT-VALUE}.")
+    String progress;
+
     @Option(names = "--no-host-large-pages", description = "Under the monitor, map guest memory with 4 KiB host "
             + "pages only (EPT and the shadow tables use 2 MiB pages where the slot allows by default).")
     boolean noHostLargePages;
@@ -239,7 +244,16 @@ final class RunCommand implements Callable<Integer> {
             }
         }, "vtsim-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
-        RunResult result = machine.run((long) (timeoutSeconds * 1e9));
+        boolean showProgress = switch (progress) {
+            case "auto" -> org.vtsim.tools.study.Progress.stderrIsTerminal();
+            case "lines" -> true;
+            case "none" -> false;
+            default -> throw new UsageProblem("--progress: auto, lines or none, got '" + progress + "'");
+        };
+        RunResult result;
+        try (RunProgress p = showProgress ? RunProgress.start(err, name, machine, 5) : null) {
+            result = machine.run((long) (timeoutSeconds * 1e9));
+        }
         try {
             serial.flush();
         } catch (IOException e) {
