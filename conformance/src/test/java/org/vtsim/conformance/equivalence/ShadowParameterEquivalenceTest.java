@@ -18,9 +18,10 @@ import org.vtsim.machine.Mode;
  * <ul>
  *   <li>{@code pt-churn rounds= pages= work=}: each round builds two address spaces, maps, writes, forks,
  *       switches CR3, unmaps half the pages with INVLPG and tears the tables down — the guest page-table
- *       writes the shadow MMU must trap, emulate and zap. pt-churn has no seed parameter: which pages a
- *       round maps is a fixed function of the round and the page index, so the operations vary with
- *       rounds, pages and work only.</li>
+ *       writes the shadow MMU must trap, emulate and zap; and {@code pt-churn rounds= pages= seed= ops=}:
+ *       each round a random sequence of page-table operations (map, unmap, remap to a new frame, write,
+ *       verify, CR3 switches away and back) drawn from the seed, checked by the guest against its own
+ *       record.</li>
  *   <li>{@code memwalk ws= pages=4k|2m touches= seed= procs= switch=}: random read-modify-writes over a
  *       working set (guest 4 KiB or 2 MiB pages), optionally shared by several address spaces with a CR3
  *       load every {@code switch} touches (roots built, cached and reused).</li>
@@ -58,7 +59,11 @@ class ShadowParameterEquivalenceTest {
         String guest = guests[r.nextInt(guests.length)];
         String args = switch (guest) {
             case "pt-churn" -> "rounds=" + r.nextInt(1, 7) + " pages=" + r.nextInt(2, 49)
-                    + (r.nextBoolean() ? "" : " work=" + r.nextInt(1, 4));
+                    + switch (r.nextInt(3)) {
+                        case 0 -> "";
+                        case 1 -> " work=" + r.nextInt(1, 4);
+                        default -> " seed=" + r.nextInt(1, Integer.MAX_VALUE) + " ops=" + r.nextInt(8, 257);
+                    };
             case "memwalk" -> {
                 boolean large = r.nextInt(4) == 0;
                 int procs = r.nextInt(3) == 0 ? 1 : r.nextInt(2, 5);
@@ -129,7 +134,7 @@ class ShadowParameterEquivalenceTest {
     /** The draw covers what the property is for; a change to {@link #draw} that loses a kind fails here. */
     @Test
     void theDrawReachesEveryKindOfCase() {
-        boolean[] seen = new boolean[6];
+        boolean[] seen = new boolean[7];
         for (long seed = 0; seed < 400; seed++) {
             Case c = draw(seed);
             seen[0] |= c.guest().equals("pt-churn") && c.args().contains("work=");
@@ -138,6 +143,7 @@ class ShadowParameterEquivalenceTest {
             seen[3] |= c.guest().equals("hello") && c.args().contains("fault=pf");
             seen[4] |= !c.hostLargePages();
             seen[5] |= c.guest().equals("syscall") || c.guest().equals("compute");
+            seen[6] |= c.guest().equals("pt-churn") && c.args().contains("seed=");
         }
         for (int i = 0; i < seen.length; i++) {
             assertTrue(seen[i], "kind " + i + " never drawn");
