@@ -21,6 +21,12 @@ public final class LazyFlags {
     public static final int DEC = 7;
     /** NEG: dst = 0, src = operand. */
     public static final int NEG = 8;
+    /**
+     * SHL/SHR/SAR with a non-zero count: SF, ZF and PF from the result, CF and OF kept in {@link #bits}
+     * (computed by the shift), AF = 0 (what Intel parts produce, see {@code Alu#shift}). Kept lazy because
+     * compiled C shifts often and reads their flags rarely: the parity is then never computed.
+     */
+    public static final int SHIFT = 9;
 
     private static final long CF = CpuState.CF;
     private static final long PF = CpuState.PF;
@@ -46,6 +52,14 @@ public final class LazyFlags {
         this.res = res;
     }
 
+    /** A shift's flags: SF/ZF/PF of {@code res} at {@code size}, CF and OF as given (RFLAGS bits). */
+    public void setShift(int size, long res, long cfOf) {
+        this.op = SHIFT;
+        this.size = size;
+        this.res = res;
+        this.bits = cfOf;
+    }
+
     /** Sets all six flags directly. */
     public void setBits(long flags) {
         this.op = NONE;
@@ -63,7 +77,7 @@ public final class LazyFlags {
     public boolean cf() {
         long m = mask(size);
         return switch (op) {
-            case NONE, INC, DEC -> (bits & CF) != 0;
+            case NONE, INC, DEC, SHIFT -> (bits & CF) != 0;
             case ADD -> Long.compareUnsigned(res & m, dst & m) < 0;
             case ADC -> (bits & CF) != 0 ? Long.compareUnsigned(res & m, dst & m) <= 0
                     : Long.compareUnsigned(res & m, dst & m) < 0;
@@ -86,7 +100,7 @@ public final class LazyFlags {
     public boolean of() {
         int sh = signShift(size);
         return switch (op) {
-            case NONE -> (bits & OF) != 0;
+            case NONE, SHIFT -> (bits & OF) != 0;
             case ADD, ADC -> (((dst ^ res) & (src ^ res)) >>> sh & 1) != 0;
             case SUB, SBB -> (((dst ^ src) & (dst ^ res)) >>> sh & 1) != 0;
             case INC, NEG -> (res & mask(size)) == 1L << sh;
@@ -102,7 +116,7 @@ public final class LazyFlags {
     public boolean af() {
         return switch (op) {
             case NONE -> (bits & AF) != 0;
-            case LOGIC -> false;
+            case LOGIC, SHIFT -> false;
             case INC, DEC -> ((dst ^ 1 ^ res) & 0x10) != 0;
             default -> ((dst ^ src ^ res) & 0x10) != 0;
         };

@@ -193,7 +193,7 @@ public final class Alu {
                 of = 0;
             }
         }
-        f.setBits(szp(r, size) | (cf != 0 ? CF : 0) | (of != 0 ? OF : 0));
+        f.setShift(size, r, (cf != 0 ? CF : 0) | (of != 0 ? OF : 0));
         return r;
     }
 
