@@ -11,6 +11,8 @@ import org.vtsim.cpu.exec.Interpreter;
 import org.vtsim.cpu.system.CpuFeature;
 import org.vtsim.cpu.system.CpuidModel;
 import org.vtsim.cpu.system.Event;
+import org.vtsim.cpu.system.EventType;
+import org.vtsim.cpu.system.NmiBlocking;
 import org.vtsim.ept.PhysicalMemory;
 import org.vtsim.ept.mmu.Mmu;
 
@@ -66,6 +68,16 @@ public final class Cpu implements LinearMemory, EventSink {
     private static final int INTR_UNKNOWN = 0;
     private static final int INTR_CLEAR = 1;
     private static final int INTR_RAISED = 2;
+    /** NMI blocking (SDM Vol. 3A 6.7.1) and its VMX variants. */
+    private final NmiBlocking nmiBlocking = new NmiBlocking();
+    /** An NMI is pending: latched from the platform's NMI line, one deep (SDM Vol. 3A 6.7.1). */
+    private boolean nmiLatched;
+    /** Ask the platform's NMI line at the next boundary (set wherever INTR is re-read). */
+    private boolean nmiPoll = true;
+    /** The instruction count of an IRET that removed (virtual-)NMI blocking, or -1. */
+    private long nmiIret = -1;
+    /** The fault being handled was raised by an IRET that removed (virtual-)NMI blocking (SDM Vol. 3C 27.2.2). */
+    private boolean faultOnUnblockingIret;
     private boolean shutdown;
     private String stopDetail = "";
     /** The instruction being executed, for software events (start RIP and length). */
@@ -116,7 +128,7 @@ public final class Cpu implements LinearMemory, EventSink {
 
             @Override
             public void iret(int operandSize) {
-                system.iret(operandSize);
+                Cpu.this.iret(operandSize);
             }
 
             @Override
@@ -235,6 +247,9 @@ public final class Cpu implements LinearMemory, EventSink {
     /** Set by the VMX unit at VM entry (true) and VM exit (false). */
     public void setVmxNonRoot(boolean nonRoot) {
         interpreter.nonRoot = nonRoot;
+        if (!nonRoot) {
+            nmiBlocking.leaveGuest();
+        }
         // VM entries and VM exits clear any address-range monitoring in effect (SDM Vol. 3C 26.3.3, 27.5.6).
         interpreter.monitorArmed = false;
         units.setNonRoot(nonRoot);
@@ -313,7 +328,70 @@ public final class Cpu implements LinearMemory, EventSink {
     public boolean deliverEvent(Event event) {
         counters.events++;
         counters.cycles += eventCost;
-        return units.deliver(event);
+        boolean nmi = event.type() == EventType.NMI;
+        if (nmi) {
+            nmiBlocking.nmiDeliveryStarting();
+        }
+        boolean delivered = units.deliver(event);
+        if (delivered && nmi) {
+            // "the processor blocks delivery of subsequent NMIs until the next execution of the IRET" (6.7.1)
+            nmiBlocking.nmiDelivered();
+        }
+        return delivered;
+    }
+
+    // ---- NMIs ----
+
+    /** NMI blocking, with the rules a VMX guest runs under (SDM Vol. 3A 6.7.1; Vol. 3C 26.7.1). */
+    public NmiBlocking nmi() {
+        return nmiBlocking;
+    }
+
+    /** Whether an NMI is pending (latched from the platform's NMI line, not yet delivered). */
+    public boolean nmiPending() {
+        pollNmi();
+        return nmiLatched;
+    }
+
+    /** Clears a pending NMI: taken by a VM exit ("NMI exiting", SDM Vol. 3C 25.2) instead of the IDT. */
+    public void acknowledgeNmi() {
+        nmiLatched = false;
+    }
+
+    /**
+     * Whether the fault now being handled was raised by an IRET that removed blocking by NMI or virtual-NMI
+     * blocking (bit 12 of the VM-exit interruption information, SDM Vol. 3C 27.2.2).
+     */
+    public boolean faultOnIretThatUnblockedNmi() {
+        return faultOnUnblockingIret;
+    }
+
+    private void pollNmi() {
+        if (nmiPoll) {
+            nmiPoll = false;
+            if (platform.takeNmi()) {
+                nmiLatched = true; // a second NMI while one is pending is the same one (one deep)
+            }
+        }
+    }
+
+    /**
+     * IRET unblocks NMIs "even if the instruction causes a fault" (SDM Vol. 3A 6.7.1; in VMX non-root operation
+     * what it unblocks follows Vol. 3C 25.3): the blocking it removes is removed when it ends, however it ends.
+     */
+    private void iret(int operandSize) {
+        int unblocks = nmiBlocking.iretUnblocks();
+        if (unblocks == NmiBlocking.NONE) {
+            system.iret(operandSize);
+            return;
+        }
+        NmiBlocking.Observer guest = nmiBlocking.observer();
+        nmiIret = counters.instructions;
+        try {
+            system.iret(operandSize);
+        } finally {
+            nmiBlocking.iretDone(unblocks, guest);
+        }
     }
 
     /**
@@ -352,6 +430,7 @@ public final class Cpu implements LinearMemory, EventSink {
      */
     private void forgetIntr() {
         intr = INTR_UNKNOWN;
+        nmiPoll = true;
         vmxQuietUntil = Long.MIN_VALUE;
     }
 
@@ -523,8 +602,11 @@ public final class Cpu implements LinearMemory, EventSink {
                         return StopReason.PLATFORM_STOP;
                     }
                 }
-                // VMX non-root: exits at the boundary (external interrupt, windows, timers).
-                if (interpreter.nonRoot && counters.cycles >= vmxQuietUntil && vmx.boundary()) {
+                if (nmiPoll) {
+                    pollNmi();
+                }
+                // VMX non-root: exits at the boundary (external interrupt, NMI, windows, timers).
+                if (interpreter.nonRoot && (counters.cycles >= vmxQuietUntil || nmiLatched) && vmx.boundary()) {
                     StopReason r = afterVmExit();
                     if (r != null) {
                         return r;
@@ -532,9 +614,41 @@ public final class Cpu implements LinearMemory, EventSink {
                     continue;
                 }
                 // Interrupts, unless blocked by IF or by the STI / MOV SS shadow.
+                // NMIs come before maskable interrupts (SDM Vol. 3A 6.9, Table 6-2) and ignore IF (6.7.1); both
+                // shadows hold them off too (MOV SS always, 6.8.3; STI "may", Vol. 2B STI: this model does).
                 if (interpreter.interruptShadow) {
                     interpreter.interruptShadow = false;
                     interpreter.shadowInstruction = counters.instructions;
+                } else if (nmiLatched && !nmiBlocking.holdsOff()) {
+                    interpreter.halted = false; // an NMI wakes HLT (SDM Vol. 2A HLT)
+                    nmiLatched = false;
+                    boolean delivered;
+                    try {
+                        delivered = deliverEvent(Event.nmi(state.rip));
+                    } catch (VmExitSignal x) {
+                        // A VM exit during the delivery: the NMI is in the IDT-vectoring information (27.2.4).
+                        StopReason r = afterVmExit();
+                        if (r != null) {
+                            return r;
+                        }
+                        continue;
+                    }
+                    if (!delivered) {
+                        if (interpreter.nonRoot && vmx.tripleFault()) {
+                            StopReason r = afterVmExit();
+                            if (r != null) {
+                                return r;
+                            }
+                            continue;
+                        }
+                        return shutdown("triple fault delivering an NMI");
+                    }
+                    StopReason r = refreshMode();
+                    if (r != null) {
+                        return r;
+                    }
+                    budget--;
+                    continue;
                 } else if ((state.systemFlags() & CpuState.IF) != 0 && interruptPending()) {
                     interpreter.halted = false;
                     int vector = platform.acknowledgeInterrupt();
@@ -596,6 +710,8 @@ public final class Cpu implements LinearMemory, EventSink {
                     counters.cycles += instructionCost;
                 } catch (CpuFault f) {
                     state.rip = start;
+                    faultOnUnblockingIret = nmiIret == counters.instructions;
+                    nmiIret = -1;
                     if (interpreter.nonRoot && vmx.exception(f, start, insnLength)) {
                         StopReason r = afterVmExit();
                         if (r != null) {
@@ -695,6 +811,9 @@ public final class Cpu implements LinearMemory, EventSink {
         // In VMX non-root operation an interrupt can end HLT through a VM exit even with IF = 0
         // ("external-interrupt exiting"), and the VMX-preemption timer can (SDM 25.2, 25.5.1).
         boolean nonRoot = interpreter.nonRoot;
+        if (nmiPending() && !nmiBlocking.holdsOff()) {
+            return null; // an NMI wakes HLT whatever IF says (SDM Vol. 3A 6.7.1, Vol. 2A HLT)
+        }
         if ((state.systemFlags() & CpuState.IF) == 0 && !(nonRoot && vmx.interruptsExit())) {
             if (!nonRoot || vmx.nextExitCycle() == Long.MAX_VALUE) {
                 stopDetail = "HLT with interrupts disabled";

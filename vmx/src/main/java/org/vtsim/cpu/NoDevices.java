@@ -2,11 +2,25 @@ package org.vtsim.cpu;
 
 /**
  * A machine with nothing around the CPU: no ports (reads are all ones, writes dropped), an empty
- * MMIO window at the local-APIC page, no device MSRs (#GP(0)), no interrupts, no timers. For
+ * MMIO window at the local-APIC page, no device MSRs (#GP(0)), no interrupts, no timers; an NMI only when someone calls {@link #raiseNmi}. For
  * running the CPU on its own — instruction-level tests, the differential test — and as the base
  * for small test platforms that add one thing.
  */
 public class NoDevices implements Platform {
+    private boolean nmi;
+
+    /** Signals an NMI (an edge on the NMI pin): the CPU takes it at its next instruction boundary. */
+    public void raiseNmi() {
+        nmi = true;
+    }
+
+    @Override
+    public boolean takeNmi() {
+        boolean n = nmi;
+        nmi = false;
+        return n;
+    }
+
     @Override
     public int ioRead(int port, int size) {
         return -1;

@@ -40,6 +40,16 @@ public interface Platform {
     /** Whether a maskable interrupt is pending on INTR (before RFLAGS.IF is considered). */
     boolean interruptPending();
 
+    /**
+     * The NMI line: whether an NMI was signalled (the NMI pin, or an NMI message from the local APIC) since
+     * the last call, which consumes it. NMIs are edge events (SDM Vol. 3A 6.7, 10.5.1): the processor
+     * latches one and holds it pending while NMIs are blocked, one deep (6.7.1). The core asks whenever it
+     * re-reads INTR, so a platform raises an NMI when it is advanced or touched, or between runs.
+     */
+    default boolean takeNmi() {
+        return false;
+    }
+
     /** INTA cycle: the vector of the highest-priority pending interrupt, now in service. */
     int acknowledgeInterrupt();
 

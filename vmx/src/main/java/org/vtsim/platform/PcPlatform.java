@@ -65,6 +65,8 @@ public final class PcPlatform implements Platform {
     private final CmosRtc rtc;
     private final FwCfg fwCfg;
     private final LocalApic apic;
+    /** The processor's NMI input: NMI IPIs of the local APIC and {@link #raiseNmi}. */
+    private final NmiLine nmi = new NmiLine();
     private final PostCodePort post = new PostCodePort();
     private final SystemControlPortA portA = new SystemControlPortA();
 
@@ -85,6 +87,7 @@ public final class PcPlatform implements Platform {
         rtc.setMemorySizes(layout.ramBelow4g(), layout.ramAbove4g());
         this.fwCfg = new FwCfg(layout.ramSize(), 1, b.cmdline);
         this.apic = new LocalApic(scheduler, cpuHz, b.apicBusHz, b.maxPhysAddr);
+        apic.connectNmi(nmi);
 
         io.register("8259A master", DualPic8259.MASTER_PORT, 2, pic.master().asBusDevice());
         io.register("8259A slave", DualPic8259.SLAVE_PORT, 2, pic.slave().asBusDevice());
@@ -379,6 +382,19 @@ public final class PcPlatform implements Platform {
             apic.checkLint0ForPic();
         }
         return false;
+    }
+
+    /**
+     * An NMI edge on the processor's NMI input, for a test or a device model; the PC devices modelled raise
+     * none of their own (no chipset NMI sources: SERR, IOCHK, watchdog). The local APIC's NMI IPIs arrive here.
+     */
+    public void raiseNmi() {
+        nmi.raise();
+    }
+
+    @Override
+    public boolean takeNmi() {
+        return nmi.take();
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.vtsim.cpu.Vectors;
 import org.vtsim.cpu.decode.Insn;
 import org.vtsim.cpu.decode.Op;
 import org.vtsim.cpu.system.Event;
+import org.vtsim.cpu.system.NmiBlocking;
 import org.vtsim.vmx.controls.PinBasedControls;
 import org.vtsim.vmx.controls.SecondaryProcessorBasedControls;
 import org.vtsim.vmx.controls.VmExitControls;
@@ -55,6 +56,16 @@ final class NonRootExits {
     private boolean mtfPending;
     /** PAUSE-loop exiting state (SDM 25.1.3). */
     private final PauseLoopExiting pauseLoop = new PauseLoopExiting();
+    /**
+     * Keeps bit 3 of the current VMCS's guest interruptibility state equal to the guest's blocking by NMI or
+     * virtual-NMI blocking as it changes in non-root operation, which a VM exit saves (SDM 27.3.4).
+     */
+    final NmiBlocking.Observer nmiObserver = blocked -> {
+        Vmcs v = vmcs();
+        long intr = v.get(GUEST_INTERRUPTIBILITY_STATE);
+        v.set(GUEST_INTERRUPTIBILITY_STATE, blocked ? intr | BLOCKING_BY_NMI : intr & ~BLOCKING_BY_NMI);
+    };
+    private static final long BLOCKING_BY_NMI = 1 << 3;
 
     NonRootExits(Vmx vmx) {
         this.vmx = vmx;
@@ -480,7 +491,7 @@ final class NonRootExits {
             return false;
         }
         s.rip = rip;
-        exceptionExit(f);
+        exceptionExit(f, f.vector != Vectors.DF && cpu.faultOnIretThatUnblockedNmi());
         return true;
     }
 
@@ -497,7 +508,7 @@ final class NonRootExits {
         }
         s.rip = during.rip();
         vmx.exit.duringDelivery(during);
-        exceptionExit(f);
+        exceptionExit(f, false); // bit 12 is undefined when IDT-vectoring information is valid (27.2.2)
         return true;
     }
 
@@ -505,7 +516,13 @@ final class NonRootExits {
         return f.vector <= 31 && ExceptionExiting.exits(vmcs(), f.vector, f.errorCode);
     }
 
-    private void exceptionExit(CpuFault f) {
+    /**
+     * @param iretUnblockedNmi a fault on an IRET that removed blocking by NMI ("virtual NMIs" 0) or virtual-NMI
+     *     blocking ("virtual NMIs" 1): bit 12 of the interruption information (SDM 27.2.2). The processor
+     *     only reports such an IRET when it removed something, which it never does with "NMI exiting" 1 and
+     *     "virtual NMIs" 0, where the bit is undefined (0 here).
+     */
+    private void exceptionExit(CpuFault f, boolean iretUnblockedNmi) {
         long qualification = 0;
         if (f.vector == Vectors.PF) {
             // The faulting linear address goes to the qualification; CR2 is left unchanged (27.1).
@@ -513,7 +530,7 @@ final class NonRootExits {
             s.cr2 = cpu.cr2BeforeLastFault();
         }
         int info = InterruptionInformation.encode(f.vector, InterruptionInformation.TYPE_HARDWARE_EXCEPTION,
-                f.hasErrorCode, false);
+                f.hasErrorCode, iretUnblockedNmi);
         vmx.exit.interruption(info, f.hasErrorCode ? f.errorCode : 0)
                 .exit(ExitReason.EXCEPTION_OR_NMI.number, qualification, false);
     }
@@ -532,6 +549,20 @@ final class NonRootExits {
                 : InterruptionInformation.TYPE_SOFTWARE_EXCEPTION, false, false);
         vmx.exit.interruption(info, 0).instruction(length, 0).exit(ExitReason.EXCEPTION_OR_NMI.number, 0, false);
         return true;
+    }
+
+    /**
+     * "If the 'NMI exiting' VM-execution control is 1, NMIs cause VM exits" (SDM 25.2): exit reason 0 with
+     * interruption type NMI and vector 2 (27.2.2; bit 12 is 0, or undefined with "NMI exiting" 1 and "virtual
+     * NMIs" 0), RIP saved as the next instruction. The NMI is not delivered, so the guest's blocking is saved
+     * as it was; "VM exits caused directly by NMIs cause blocking by NMI" in root operation (27.5.5). NMIs are
+     * held off by the STI and MOV SS shadows here as natively (25.4.1 leaves it to the implementation).
+     */
+    private void nmiExit() {
+        cpu.acknowledgeNmi();
+        int info = InterruptionInformation.encode(Vectors.NMI, InterruptionInformation.TYPE_NMI, false, false);
+        vmx.exit.interruption(info, 0).exit(ExitReason.EXCEPTION_OR_NMI.number, 0, true);
+        cpu.nmi().nmiExitTaken();
     }
 
     /** External interrupts with "external-interrupt exiting" (25.2), acknowledged on exit if asked. */
@@ -557,8 +588,12 @@ final class NonRootExits {
     }
 
     /**
-     * Exits at an instruction boundary, in the SDM's priority order (6.9, 25.2, 25.5): monitor trap
-     * flag, VMX-preemption timer, NMI window, external interrupt, interrupt window.
+     * Exits at an instruction boundary, in the SDM's priority order (Vol. 3A 6.9; Vol. 3C 25.2, 25.5): monitor
+     * trap flag, VMX-preemption timer, NMI window ("VM exits caused by the VMX-preemption timer and higher
+     * priority events take priority over VM exits caused by this control. VM exits caused by this control take
+     * priority over non-maskable interrupts (NMIs) and lower priority events"), an NMI (an exit with "NMI
+     * exiting", else false so the core delivers it through the guest IDT before anything below), external
+     * interrupt, interrupt window.
      */
     boolean boundary() {
         // Runs at every non-root instruction boundary: each control is read once, the timer without
@@ -578,9 +613,19 @@ final class NonRootExits {
             vmx.exit.exit(ExitReason.VMX_PREEMPTION_TIMER_EXPIRED.number, 0, true);
             return true;
         }
-        if ((proc & NMI_WINDOW_EXITING) != 0 && (v.get(GUEST_INTERRUPTIBILITY_STATE) & 8) == 0
+        // SDM 25.2: "a VM exit occurs before execution of any instruction if there is no virtual-NMI blocking and
+        // there is no blocking of events by MOV SS" ("A logical processor may also prevent such a VM exit if there
+        // is blocking of events by STI": this model does not). The entry checks make "virtual NMIs" 1 here.
+        if ((proc & NMI_WINDOW_EXITING) != 0 && !cpu.nmi().virtualBlocked()
                 && !(cpu.interruptShadow() && cpu.interruptShadowByMovSs())) {
             vmx.exit.exit(ExitReason.NMI_WINDOW.number, 0, true);
+            return true;
+        }
+        if (cpu.nmiPending() && !cpu.nmi().holdsOff() && !cpu.interruptShadow()) {
+            if ((pin & PinBasedControls.NMI_EXITING) == 0) {
+                return false; // delivered through the guest IDT by the core, before any lower-priority exit
+            }
+            nmiExit();
             return true;
         }
         if (externalInterrupt(v, pin, true)) {
@@ -606,6 +651,7 @@ final class NonRootExits {
         if ((proc & (MONITOR_TRAP_FLAG | NMI_WINDOW_EXITING | INTERRUPT_WINDOW_EXITING)) != 0) {
             return Long.MIN_VALUE;
         }
+        // (A pending NMI makes the core check every boundary whatever this says.)
         if ((pin & PinBasedControls.EXTERNAL_INTERRUPT_EXITING) != 0
                 && (cpu.interruptShadow() || cpu.interruptPending())) {
             return Long.MIN_VALUE;

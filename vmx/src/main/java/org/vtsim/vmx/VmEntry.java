@@ -10,6 +10,7 @@ import org.vtsim.cpu.Segment;
 import org.vtsim.cpu.UnsupportedFeature;
 import org.vtsim.cpu.VmExitSignal;
 import org.vtsim.cpu.system.Event;
+import org.vtsim.vmx.controls.PinBasedControls;
 import org.vtsim.vmx.controls.VmEntryControls;
 import org.vtsim.vmx.entry.EntryCheckFailure;
 import org.vtsim.vmx.entry.VmEntryChecks;
@@ -64,6 +65,7 @@ final class VmEntry {
         }
         // The entry succeeded: the status flags of the guest are the guest's RFLAGS; now non-root.
         vmx.setNonRoot(true);
+        loadNmiBlocking(v);
         vmx.nonRootExits.entered(v, vmx.executingInstruction);
         injectEvent(v);
         return VmxResult.VM_ENTERED;
@@ -138,6 +140,20 @@ final class VmEntry {
         long interruptibility = v.get(GUEST_INTERRUPTIBILITY_STATE);
         cpu.setInterruptShadow((interruptibility & 3) != 0, (interruptibility & 2) != 0);
         cpu.setHalted(v.get32(GUEST_ACTIVITY_STATE) == 1);
+    }
+
+    /**
+     * Bit 3 of the interruptibility state (SDM Vol. 3C 26.7.1): "If the 'virtual NMIs' VM-execution control is 0,
+     * NMIs are blocked if bit 3 (blocking by NMI) in the interruptibility-state field is 1"; if it is 1, "the bit's
+     * value does not affect the blocking of NMIs after VM entry" and "determines whether there is virtual-NMI
+     * blocking after VM entry". While the guest runs the processor keeps the field's bit 3 as the guest's
+     * blocking changes (NMI delivery, IRET, injection), so a VM exit saves it (27.3.4).
+     */
+    private void loadNmiBlocking(Vmcs v) {
+        int pin = v.get32(PIN_BASED_VM_EXECUTION_CONTROLS);
+        cpu.nmi().enterGuest((v.get(GUEST_INTERRUPTIBILITY_STATE) & 8) != 0,
+                (pin & PinBasedControls.NMI_EXITING) != 0, (pin & PinBasedControls.VIRTUAL_NMIS) != 0,
+                vmx.nonRootExits.nmiObserver);
     }
 
     private static void loadSegment(Segment seg, Vmcs v, VmcsField sel, VmcsField base, VmcsField limit,

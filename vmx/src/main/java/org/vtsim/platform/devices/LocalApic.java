@@ -19,7 +19,9 @@ import org.vtsim.cpu.UnsupportedFeature;
  * hw/intc/apic_common.c) and the SVR software-enabled with vector 0xff, the virtual-wire state
  * the firmware leaves a multiboot kernel so 8259A interrupts reach the CPU.
  *
- * <p>Unsupported (fails loudly): IPIs other than fixed-mode to this processor, logical
+ * <p>NMI IPIs to this processor raise the processor's NMI input ({@link #connectNmi}).
+ *
+ * <p>Unsupported (fails loudly): IPIs other than fixed-mode or NMI to this processor, logical
  * destination mode, relocating the APIC base, LINT0 in a mode other than ExtINT while the PIC
  * raises it, partial-width writes.
  */
@@ -47,6 +49,7 @@ public final class LocalApic implements BusDevice {
     private int icrLow;
     private int icrHigh;
     private final int[] lvt = new int[LVT_COUNT];
+    private org.vtsim.platform.NmiLine nmi;
 
     public LocalApic(EventScheduler scheduler, long cpuHz, long busHz, int maxPhysAddr) {
         this.apicId = 0;
@@ -74,6 +77,11 @@ public final class LocalApic implements BusDevice {
         icrHigh = 0;
         java.util.Arrays.fill(lvt, LVT_MASKED);
         timer.reset();
+    }
+
+    /** The processor's NMI input, which NMI IPIs to this processor drive (SDM Vol. 3A 10.6.1, delivery mode 100B). */
+    public void connectNmi(org.vtsim.platform.NmiLine line) {
+        this.nmi = line;
     }
 
     // ----- state the platform and the CPU look at -----
@@ -366,6 +374,10 @@ public final class LocalApic implements BusDevice {
         int mode = (low >>> ICR_DELIVERY_MODE_SHIFT) & 7;
         int shorthand = (low >>> ICR_SHORTHAND_SHIFT) & 3;
         int vector = low & ICR_VECTOR;
+        if (mode == DM_NMI) {
+            sendNmi(low, shorthand, destination);
+            return;
+        }
         if (mode != DM_FIXED) {
             throw new UnsupportedFeature("IPI delivery mode " + mode + " (ICR 0x" + Integer.toHexString(low) + ")");
         }
@@ -391,6 +403,38 @@ public final class LocalApic implements BusDevice {
         }
         if (toSelf) {
             acceptFixed(vector);
+        }
+    }
+
+    /**
+     * An NMI IPI (SDM Vol. 3A 10.6.1: "Delivers an NMI interrupt to the target processor or processors. The
+     * vector information is ignored"). Table 10-3 allows NMI with no shorthand (here: this processor's APIC
+     * ID or broadcast), all including self and all excluding self; the self shorthand is valid only with the
+     * fixed mode, so it fails loudly here, as do logical destinations.
+     */
+    private void sendNmi(int low, int shorthand, int destination) {
+        boolean toSelf = switch (shorthand) {
+            case SHORTHAND_ALL_INCLUDING_SELF -> true;
+            case SHORTHAND_ALL_EXCLUDING_SELF -> false; // there is no other processor
+            case SHORTHAND_SELF -> throw new UnsupportedFeature(
+                    "NMI IPI with the self shorthand (invalid, SDM Vol. 3A Table 10-3)");
+            default -> {
+                if ((low & ICR_DEST_LOGICAL) != 0) {
+                    throw new UnsupportedFeature("IPI logical destination mode");
+                }
+                int broadcast = x2apicMode() ? 0xffffffff : 0xff;
+                if (destination != apicId && destination != broadcast) {
+                    throw new UnsupportedFeature("IPI to APIC ID " + Integer.toUnsignedString(destination)
+                            + " (the machine has one processor, APIC ID " + apicId + ")");
+                }
+                yield true;
+            }
+        };
+        if (toSelf) {
+            if (nmi == null) {
+                throw new UnsupportedFeature("NMI IPI: this local APIC's NMI output is not connected");
+            }
+            nmi.raise();
         }
     }
 
