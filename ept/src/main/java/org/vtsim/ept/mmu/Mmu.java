@@ -101,8 +101,17 @@ public final class Mmu {
             lastOutcome = L1_HIT;
             return l1.frontHit(la);
         }
+        return lookupOrWalk(la, access, l1);
+    }
+
+    /**
+     * The modelled path of {@link #translate} after the front cache could not serve: L1, STLB, walk.
+     * Kept out of {@link #translate} so that the front-cache hit stays small enough for the JIT to inline
+     * into its caller.
+     */
+    private long lookupOrWalk(long la, int access, Tlb l1) {
         boolean rewalk = false;
-        attr = l1.lookup(la, pcid, tag);
+        int attr = l1.lookup(la, pcid, tag);
         if (attr >= 0) {
             if (usable(attr, access)) {
                 if (l1 == itlb) {

@@ -26,6 +26,12 @@ final class TlbArray {
     private final long[] stamp;
     private long clock;
     private int fragments;
+    /**
+     * Valid entries by page shift (index 12, 21, 22, 30). A lookup skips the probe of a size with none:
+     * such a probe cannot hit and changes nothing, so skipping it changes no result (it saves the scan of
+     * a set's ways, e.g. for 4-MByte or 1-GByte entries a 4-level guest rarely has).
+     */
+    private final int[] validByShift = new int[31];
 
     TlbArray(TlbArraySpec spec) {
         this.spec = spec;
@@ -69,6 +75,9 @@ final class TlbArray {
     /** Index of the entry translating {@code la}, or -1; marks it most recently used. */
     int find(long la, int pcid, long tag) {
         for (int s : shifts) {
+            if (validByShift[s] == 0) {
+                continue;
+            }
             long k = keyOf(la, s);
             int base = (int) ((la >>> s) & setMask) * ways;
             for (int i = base, end = base + ways; i < end; i++) {
@@ -111,8 +120,12 @@ final class TlbArray {
     }
 
     void invalidate(int i) {
-        if (key[i] != INVALID && origShift[i] != shiftAt(i)) {
-            fragments--;
+        if (key[i] != INVALID) {
+            int shift = shiftAt(i);
+            validByShift[shift]--;
+            if (origShift[i] != shift) {
+                fragments--;
+            }
         }
         key[i] = INVALID;
     }
@@ -147,6 +160,7 @@ final class TlbArray {
         this.attr[victim] = attr;
         this.origShift[victim] = (byte) origShift;
         stamp[victim] = ++clock;
+        validByShift[shift]++;
         if (origShift != shift) {
             fragments++;
         }
@@ -207,6 +221,7 @@ final class TlbArray {
 
     void invalidateAll() {
         java.util.Arrays.fill(key, INVALID);
+        java.util.Arrays.fill(validByShift, 0);
         fragments = 0;
     }
 
