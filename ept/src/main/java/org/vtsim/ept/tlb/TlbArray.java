@@ -237,6 +237,29 @@ final class TlbArray {
         return 31 * (31 * h + clock) + fragments;
     }
 
+    /** Valid entries of page size {@code 1 << shift} as the lookup's skip counts them (for tests). */
+    int validEntriesCounted(int shift) {
+        return validByShift[shift];
+    }
+
+    /**
+     * Index of the entry translating {@code la} found by scanning every entry, in the order {@link #find}
+     * probes them (sizes ascending, ways in order), without its skip and without marking anything: what
+     * {@link #find} must return (for tests).
+     */
+    int findByFullScan(long la, int pcid, long tag) {
+        for (int s : shifts) {
+            long k = keyOf(la, s);
+            int base = (int) ((la >>> s) & setMask) * ways;
+            for (int i = base, end = base + ways; i < end; i++) {
+                if (key[i] == k && ctxTag[i] == tag && (pcidG[i] == pcid || (pcidG[i] & GLOBAL) != 0)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
     int validEntries() {
         int n = 0;
         for (long k : key) {
