@@ -26,6 +26,8 @@ public final class MemoryPath implements LinearMemory {
     private final long mmioStart;
     private final long mmioEnd;
     private AddressTranslation translation;
+    /** The translation when it is the native {@link MmuTranslation} (called directly), else null. */
+    private MmuTranslation mmuTranslation;
     /** {@link AddressTranslation#translatesWithPagingOff()} of the current translation. */
     private boolean translateWithPagingOff;
 
@@ -60,6 +62,7 @@ public final class MemoryPath implements LinearMemory {
 
     public void setTranslation(AddressTranslation translation) {
         this.translation = translation;
+        this.mmuTranslation = translation instanceof MmuTranslation m ? m : null;
         this.translateWithPagingOff = translation != null && translation.translatesWithPagingOff();
     }
 
@@ -164,6 +167,21 @@ public final class MemoryPath implements LinearMemory {
         if ((state.cr0 & CpuState.CR0_PG) == 0 && !translateWithPagingOff) {
             return state.longModeActive() ? lin : lin & 0xffffffffL;
         }
+        MmuTranslation m = mmuTranslation;
+        if (m != null) {
+            // The native MMU, called directly (the common case; the same as below without the interface
+            // call and the exception handler, so the JIT can inline it into the interpreter).
+            translated = true;
+            long pa = m.translateOrFault(lin, access, user);
+            if (pa < 0) {
+                throw pageFault(lin, CpuFault.withError(Vectors.PF, (int) ~pa));
+            }
+            return pa;
+        }
+        return translateOther(lin, access, user);
+    }
+
+    private long translateOther(long lin, int access, boolean user) {
         if (translation == null) {
             throw new UnsupportedFeature("paging (no address translation wired)");
         }
@@ -171,12 +189,15 @@ public final class MemoryPath implements LinearMemory {
         try {
             return translation.translate(lin, access, user);
         } catch (CpuFault f) {
-            if (f.vector == Vectors.PF) {
-                cr2BeforeFault = state.cr2; // a #PF that exits leaves CR2 as it was (SDM Vol. 3C 27.1)
-                state.cr2 = lin;
-            }
-            throw f;
+            throw f.vector == Vectors.PF ? pageFault(lin, f) : f;
         }
+    }
+
+    /** A #PF for {@code lin}: CR2 is written (and its old value kept for exits), then the fault is thrown. */
+    private CpuFault pageFault(long lin, CpuFault f) {
+        cr2BeforeFault = state.cr2; // a #PF that exits leaves CR2 as it was (SDM Vol. 3C 27.1)
+        state.cr2 = lin;
+        return f;
     }
 
     @Override
@@ -185,6 +206,11 @@ public final class MemoryPath implements LinearMemory {
         if ((lin & 0xfff) + size <= 4096) {
             return physRead(physical(lin, AddressTranslation.READ, user), size);
         }
+        return readCrossing(lin, size, user);
+    }
+
+    /** A read that crosses into the next page: both pages translated, then byte by byte. */
+    private long readCrossing(long lin, int size, boolean user) {
         long v = 0;
         long pa0 = physical(lin, AddressTranslation.READ, user);
         long pa1 = physical((lin | 0xfff) + 1, AddressTranslation.READ, user);
@@ -203,6 +229,10 @@ public final class MemoryPath implements LinearMemory {
             physWrite(physical(lin, AddressTranslation.WRITE, user), size, value);
             return;
         }
+        writeCrossing(lin, size, value, user);
+    }
+
+    private void writeCrossing(long lin, int size, long value, boolean user) {
         // Translate both pages before writing anything, so a #PF leaves memory unchanged.
         long pa0 = physical(lin, AddressTranslation.WRITE, user);
         long pa1 = physical((lin | 0xfff) + 1, AddressTranslation.WRITE, user);
