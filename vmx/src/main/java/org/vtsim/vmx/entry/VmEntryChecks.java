@@ -21,7 +21,9 @@ import org.vtsim.vmx.vmcs.Vmcs;
  * (26.2.2-26.2.4), {@link GuestRegisterChecks} (26.3.1.1), {@link SegmentChecks} (26.3.1.2),
  * {@link GuestRegisterChecks} (26.3.1.3, 26.3.1.4), {@link NonRegisterStateChecks} (26.3.1.5),
  * {@link PdpteChecks} (26.3.1.6). Every rule is a preallocated {@link EntryCheckFailure}, and
- * {@link #firstFailure} stops at the first failed one, so it allocates nothing.
+ * {@link #firstFailure} stops at the first failed one, so it allocates nothing. {@link #firstFailure}
+ * is incremental: it re-runs only the areas that read a field changed since the VMCS last passed
+ * ({@link EntryCheckMemo}).
  *
  * <p>26.2.4 depends on whether the processor is in IA-32e mode at VM entry. The two-argument forms
  * assume it is (a 64-bit VMM, like the Java monitor); a VMM running in 32-bit protected mode calls the
@@ -30,6 +32,7 @@ import org.vtsim.vmx.vmcs.Vmcs;
 public final class VmEntryChecks {
     private final VmxCapabilities caps;
     private final ProcessorFacts facts;
+    private final EntryCheckMemo memo;
 
     /** Checks for the Skylake-class processor's MSRs (EFER bits of {@link CpuidModel#skylake()}). */
     public VmEntryChecks(VmxCapabilities caps) {
@@ -40,6 +43,7 @@ public final class VmEntryChecks {
     public VmEntryChecks(VmxCapabilities caps, CpuidModel cpu) {
         this.caps = caps;
         this.facts = new ProcessorFacts(caps, cpu);
+        this.memo = new EntryCheckMemo(facts);
     }
 
     public VmxCapabilities capabilities() {
@@ -71,9 +75,18 @@ public final class VmEntryChecks {
         return firstFailure(vmcs, memory, true);
     }
 
-    /** {@link #firstFailure(Vmcs, PhysicalMemory)} for a processor in or outside IA-32e mode (26.2.4). */
+    /**
+     * {@link #firstFailure(Vmcs, PhysicalMemory)} for a processor in or outside IA-32e mode (26.2.4).
+     * Repeated calls for one VMCS re-run only the check areas whose inputs changed since it last passed
+     * ({@link EntryCheckMemo}); the answer is the full checks' answer. Not thread-safe.
+     */
     public EntryCheckFailure firstFailure(Vmcs vmcs, PhysicalMemory memory, boolean processorInIa32eMode) {
-        return run(vmcs, memory, processorInIa32eMode, FailureSink.FIRST);
+        return memo.firstFailure(vmcs, memory, processorInIa32eMode);
+    }
+
+    /** Areas the incremental {@link #firstFailure} has run (for tests). */
+    long areasRun() {
+        return memo.areasRun;
     }
 
     /** Only the control-field checks of 26.2.1 (for tools and for the capability-MSR property). */
@@ -83,29 +96,14 @@ public final class VmEntryChecks {
         return all;
     }
 
+    /** Every area in order ({@link CheckArea}), from scratch, until {@code out} says stop. */
     private EntryCheckFailure run(Vmcs v, PhysicalMemory memory, boolean ia32e, FailureSink out) {
-        EntryCheckFailure f = ControlFieldChecks.check(v, memory, facts, out);
-        if (f == null) {
-            f = HostStateChecks.check(v, facts, ia32e, out);
+        for (CheckArea a : CheckArea.IN_ORDER) {
+            EntryCheckFailure f = a.check(v, memory, facts, ia32e, out);
+            if (f != null) {
+                return f;
+            }
         }
-        if (f == null) {
-            f = GuestRegisterChecks.controlRegistersAndMsrs(v, facts, out);
-        }
-        if (f == null) {
-            f = SegmentChecks.check(v, facts, out);
-        }
-        if (f == null) {
-            f = GuestRegisterChecks.descriptorTables(v, facts, out);
-        }
-        if (f == null) {
-            f = GuestRegisterChecks.ripAndRflags(v, facts, out);
-        }
-        if (f == null) {
-            f = NonRegisterStateChecks.check(v, memory, facts, out);
-        }
-        if (f == null) {
-            f = PdpteChecks.check(v, memory, facts, out);
-        }
-        return f;
+        return null;
     }
 }

@@ -35,24 +35,70 @@ public final class Vmcs {
     public final long address;
     private final long[] values = new long[FIELDS.length];
     private boolean launched;
+    /**
+     * Fields whose value changed since {@link #observeChangesFrom} was last called, by the observer
+     * named there. The VM-entry checks use it to re-run only the checks that read a changed field
+     * (results of the others cannot have changed); a new VMCS starts with every field changed.
+     */
+    private final FieldSet changed = new FieldSet();
+    private Object changesObserver;
+    /** Where {@link #get} and {@link #get32} note the fields they read, or null (the usual case). */
+    private FieldSet readLog;
 
     public Vmcs(long address) {
         this.address = address;
+        changed.addAll();
     }
 
     /** The field's value, zero-extended from its width. */
     public long get(VmcsField f) {
-        return values[f.ordinal()];
+        int i = f.ordinal();
+        FieldSet log = readLog;
+        if (log != null) {
+            log.add(i);
+        }
+        return values[i];
     }
 
-    /** Sets the field, truncated to its width (SDM 24.11.2: VMWRITE stores only the field's bits). */
+    /**
+     * Sets the field, truncated to its width (SDM 24.11.2: VMWRITE stores only the field's bits). A
+     * write of the value the field already holds is no change.
+     */
     public void set(VmcsField f, long value) {
-        values[f.ordinal()] = value & f.width().mask();
+        int i = f.ordinal();
+        long v = value & f.width().mask();
+        if (values[i] != v) {
+            values[i] = v;
+            changed.add(i);
+        }
     }
 
     /** Convenience for 32-bit fields. */
     public int get32(VmcsField f) {
-        return (int) values[f.ordinal()];
+        return (int) get(f);
+    }
+
+    /**
+     * Starts a new change set for {@code observer}: from now on {@link #changedSince} tells it which
+     * fields changed. Another observer calling this takes the change set over (the first then sees
+     * every field as changed), so two observers can never miss a change.
+     */
+    public void observeChangesFrom(Object observer) {
+        changed.clear();
+        changesObserver = observer;
+    }
+
+    /**
+     * Whether a field of {@code fields} changed value since {@code observer} last called
+     * {@link #observeChangesFrom}; true for every set when someone else observes this VMCS now.
+     */
+    public boolean changedSince(Object observer, FieldSet fields) {
+        return observer != changesObserver || changed.intersects(fields);
+    }
+
+    /** Notes every field read from now on in {@code into}; null stops noting. */
+    public void logReads(FieldSet into) {
+        readLog = into;
     }
 
     public boolean launched() {
@@ -67,6 +113,8 @@ public final class Vmcs {
     public void clear() {
         Arrays.fill(values, 0);
         launched = false;
+        changed.addAll();
+        changesObserver = null;
     }
 
     /** Writes the launch state and every field value into the region (VMCLEAR, SDM 31 "VMCLEAR"). */
