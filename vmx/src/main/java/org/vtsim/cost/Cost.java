@@ -116,6 +116,10 @@ public enum Cost {
     /** A guest MOV to CR3 under shadow paging: look up (or build) the shadow root and load it. */
     MONITOR_SHADOW_CR3(600, "Nominal: the minimal handler (MONITOR_HANDLER, 150) plus a hash lookup of the "
             + "root and a VMWRITE of GUEST_CR3 and an INVVPID (~450); no published figure"),
+    /** Bringing one out-of-sync shadow leaf table back in sync: 512 guest entries compared with their shadows. */
+    MONITOR_SHADOW_RESYNC(1_000, "Nominal: KVM's sync_page reads the 512 guest PTEs of the table and checks each "
+            + "present SPTE against it (~2 cycles per entry when cached) plus the write-protection of the frame "
+            + "through its reverse map; no published figure"),
     /** Allocating and clearing one 4 KiB shadow page (512 zero stores), linking it into its parent. */
     MONITOR_SHADOW_PAGE(300, "Nominal: 4 KiB of zero stores at 32 bytes per cycle plus bookkeeping (Agner Fog, "
             + "Skylake store throughput 1 x 32 B per cycle)");

@@ -25,6 +25,8 @@ import org.vtsim.vmx.vmcs.Vmcs;
  *       value. The CR3-target list is left empty: a MOV to CR3 of a target value would load the guest's
  *       value itself into CR3 (SDM 25.1.3), which is a guest-physical address, not a root.</li>
  *   <li>Every #PF exits (exception bitmap bit 14 with error-code mask and match 0, SDM 25.2).</li>
+ *   <li>Guest leaf tables the guest writes go out of sync until its next MOV to CR3 or INVLPG
+ *       ({@link ShadowMmu}); writes to upper-level tables are emulated.</li>
  *   <li>INVLPG exits; IA32_EFER reads and writes exit: EFER.NXE changes what the guest's XD bits mean, and
  *       the processor's EFER lacks LME while the guest's paging is off ({@link #hardwareEfer}).</li>
  * </ul>
@@ -145,8 +147,10 @@ final class ShadowPaging {
         }
         mmu.stats().cr3Cycles += charge(vcpu, Cost.MONITOR_SHADOW_CR3);
         long created = mmu.stats().pagesCreated;
+        long resyncs = mmu.stats().resyncs;
         mmu.loadCr3(value);
         chargePages(vcpu, created);
+        chargeResyncs(vcpu, resyncs);
         loadRoot(vcpu, v, true); // MOV to CR3 flushes the guest's non-global translations (SDM Vol. 3A 4.10.4.1)
     }
 
@@ -157,8 +161,10 @@ final class ShadowPaging {
      */
     void pageFault(Vcpu vcpu, Vmcs v, long linear, int errorCode) {
         long created = mmu.stats().pagesCreated;
+        long resyncs = mmu.stats().resyncs;
         ShadowMmu.FaultKind kind = mmu.pageFault(linear, errorCode);
         chargePages(vcpu, created);
+        chargeResyncs(vcpu, resyncs);
         if (kind != ShadowMmu.FaultKind.FIXED && kind != ShadowMmu.FaultKind.GUEST_FAULT
                 && InterruptionInformation.valid(v.get32(IDT_VECTORING_INFORMATION))) {
             duringDelivery(vcpu, v, kind, linear);
@@ -270,7 +276,9 @@ final class ShadowPaging {
         vcpu.charge(Cost.MONITOR_HANDLER);
         mmu.invlpg(linear);
         // The guest's INVLPG, done for it: INVVPID individual-address of its VPID (without VPID every VM
-        // entry flushes anyway, SDM 28.4.3.1).
+        // entry flushes anyway, SDM 28.4.3.1). It also covers the one shadow entry an out-of-sync table
+        // may just have dropped (for this address), so that drop needs no flush of its own.
+        mmu.takeFlush();
         int secondary = v.get32(SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS);
         if ((secondary & org.vtsim.vmx.controls.SecondaryProcessorBasedControls.ENABLE_VPID) != 0) {
             vcpu.vmx().invvpid(0, v.get32(VIRTUAL_PROCESSOR_IDENTIFIER), linear);
@@ -287,6 +295,13 @@ final class ShadowPaging {
     private void chargePages(Vcpu vcpu, long createdBefore) {
         for (long n = mmu.stats().pagesCreated - createdBefore; n > 0; n--) {
             mmu.stats().pageCycles += charge(vcpu, Cost.MONITOR_SHADOW_PAGE);
+        }
+    }
+
+    /** Charges the resyncs of out-of-sync pages since {@code resyncsBefore} (a flush point). */
+    private void chargeResyncs(Vcpu vcpu, long resyncsBefore) {
+        for (long n = mmu.stats().resyncs - resyncsBefore; n > 0; n--) {
+            mmu.stats().resyncCycles += charge(vcpu, Cost.MONITOR_SHADOW_RESYNC);
         }
     }
 }

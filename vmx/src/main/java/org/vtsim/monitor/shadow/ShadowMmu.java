@@ -100,8 +100,14 @@ public final class ShadowMmu {
     private int freeCount;
     /** Every live page by (gfn, role), oldest first (the reclaim order). */
     private final LinkedHashMap<Long, ShadowPage> pages = new LinkedHashMap<>();
-    /** Non-direct pages by guest frame: the frames that are write-protected. */
+    /** Non-direct pages by guest frame: the shadowed guest tables (write-protected unless unsynced). */
     private final Map<Long, List<ShadowPage>> shadowsOf = new HashMap<>();
+    /**
+     * Guest frames whose shadow pages (leaf tables only) are out of sync: the guest writes them without
+     * exits, and they are brought back in sync at the next flush point (KVM's unsync pages).
+     */
+    private final java.util.Set<Long> unsynced = new java.util.HashSet<>();
+    private boolean unsyncEnabled = true;
     /** 4 KiB shadow leaves by the guest frame they map (host addresses of the entries). */
     private final Map<Long, LongList> rmap = new HashMap<>();
     /** 2 MiB shadow leaves by the guest 2 MiB frame they map. */
@@ -211,6 +217,7 @@ public final class ShadowMmu {
     /** MOV to CR3 in the guest (its value, checked by the caller): the root for it becomes current. */
     public void loadCr3(long value) {
         guestCr3 = value;
+        resyncAll();
         if (context != null) {
             stats.cr3Switches++;
             context = context.withCr3(value);
@@ -259,6 +266,7 @@ public final class ShadowMmu {
         }
         pages.clear();
         shadowsOf.clear();
+        unsynced.clear();
         rmap.clear();
         largeRmap.clear();
         protectedIn2m.clear();
@@ -358,8 +366,8 @@ public final class ShadowMmu {
         if (guest.slotOf(gpa) == null) {
             return FaultKind.UNASSIGNED;
         }
-        if ((access & Access.WRITE) != 0 && shadowsOf.containsKey(gpa >>> 12)) {
-            return FaultKind.WRITE_PROTECTED;
+        if ((access & Access.WRITE) != 0 && writeProtected(gpa >>> 12)) {
+            return unsync(gpa >>> 12) ? null : FaultKind.WRITE_PROTECTED;
         }
         return null;
     }
@@ -492,7 +500,7 @@ public final class ShadowMmu {
             writable = true;
             user = false;
         }
-        if (writable && dirty && (large || !shadowsOf.containsKey(gpa >>> 12))) {
+        if (writable && dirty && (large || !writeProtected(gpa >>> 12))) {
             bits |= RW | D;
         }
         if (user) {
@@ -536,9 +544,90 @@ public final class ShadowMmu {
 
     // ---- guest writes to shadowed tables ----
 
-    /** Whether guest frame {@code gfn} holds a shadowed guest table (writes to it must be emulated). */
+    /** Whether guest frame {@code gfn} holds a shadowed guest table in sync (writes to it must be emulated). */
     public boolean writeProtected(long gfn) {
-        return shadowsOf.containsKey(gfn);
+        return shadowsOf.containsKey(gfn) && !unsynced.contains(gfn);
+    }
+
+    /** Whether leaf tables may go out of sync (default) or every guest page-table write is emulated. */
+    public void setUnsync(boolean on) {
+        unsyncEnabled = on;
+    }
+
+    /** Whether guest frame {@code gfn}'s shadow pages are out of sync (the audit exempts their leaves). */
+    boolean outOfSync(long gfn) {
+        return unsynced.contains(gfn);
+    }
+
+    /**
+     * A write to a shadowed frame that holds only guest leaf tables: instead of trapping every write, the
+     * frame stops being write-protected and its shadow pages go out of sync until the next flush point
+     * ({@link #loadCr3}, {@link #invlpg}), where they are brought back ({@link #resync}). The guest must
+     * invalidate after changing a present entry anyway (SDM Vol. 3A 4.10.4.2), so a stale shadow entry until
+     * then is a stale TLB entry the architecture allows; entries it adds fault and are filled on demand.
+     * Returns false (the write is emulated) for a frame that holds a table of another level.
+     */
+    private boolean unsync(long gfn) {
+        if (!unsyncEnabled) {
+            return false;
+        }
+        for (ShadowPage sp : shadowsOf.get(gfn)) {
+            if (sp.level() != 1) {
+                return false;
+            }
+        }
+        unsynced.add(gfn);
+        protectedIn2m.computeIfPresent(gfn >>> 9, (k, n) -> n == 1 ? null : n - 1);
+        stats.unsyncs++;
+        return true;
+    }
+
+    /** Every unsynced frame back in sync: a flush point (MOV to CR3). */
+    public void resyncAll() {
+        for (Long gfn : new ArrayList<>(unsynced)) {
+            resync(gfn);
+        }
+    }
+
+    /**
+     * Brings guest frame {@code gfn}'s shadow pages back in sync — each present shadow leaf that no longer
+     * agrees with its guest entry (another frame, fewer rights, a clean dirty flag, another memory type) is
+     * dropped, to be filled again on demand — and write-protects the frame again.
+     */
+    private void resync(long gfn) {
+        unsynced.remove(gfn);
+        for (ShadowPage sp : shadowsOf.get(gfn)) {
+            for (int i = 0; i < 512; i++) {
+                long address = sp.hpa + 8L * i;
+                long spte = host.read64(address);
+                if ((spte & P) != 0 && !agrees(spte, guestPhysical.read64((gfn << 12) + 8L * i), ShadowRole.access(sp.role))) {
+                    dropEntry(sp, address, spte);
+                }
+            }
+            stats.resyncs++;
+        }
+        writeProtect(gfn);
+    }
+
+    /** Whether 4 KiB shadow leaf {@code spte} still grants no more than guest entry {@code gpte} under {@code upper}. */
+    private boolean agrees(long spte, long gpte, int upper) {
+        if ((gpte & P) == 0) {
+            return false;
+        }
+        MemorySlot s = guest.slotOf(gpte & ADDRESS & ((1L << maxPhysAddr) - 1));
+        if (s == null || s.toHost(gpte & ADDRESS & ((1L << maxPhysAddr) - 1)) != (spte & ADDRESS)
+                || ((spte ^ gpte) & (PWT | PCD | PS)) != 0) {
+            return false;
+        }
+        int rights = upper & rightsOf(gpte);
+        boolean supervisorWrite = (cr0 & CpuState.CR0_WP) == 0 && (spte & US) == 0; // the CR0.WP = 0 leaf
+        if ((spte & RW) != 0 && ((rights & ShadowRole.WRITABLE) == 0 && !supervisorWrite || (gpte & D) == 0)) {
+            return false;
+        }
+        if ((spte & US) != 0 && (rights & ShadowRole.USER) == 0) {
+            return false;
+        }
+        return (spte & XD) != 0 || (rights & ShadowRole.EXECUTABLE) != 0;
     }
 
     /**
@@ -549,7 +638,7 @@ public final class ShadowMmu {
      */
     public void guestWrite(long gpa, int size) {
         List<ShadowPage> list = shadowsOf.get(gpa >>> 12);
-        if (list == null) {
+        if (list == null || unsynced.contains(gpa >>> 12)) {
             return;
         }
         stats.emulatedWrites++;
@@ -597,9 +686,34 @@ public final class ShadowMmu {
         return true;
     }
 
-    /** INVLPG in the guest: the shadow tables follow every guest write already, so only the count changes. */
+    /**
+     * INVLPG in the guest, a flush point for one address: if the leaf shadow page that maps {@code linear}
+     * under the current root is out of sync, its entry for it is dropped (filled again from the guest's entry
+     * on the next access), as KVM's invlpg does; synced tables follow every guest write already.
+     */
     public void invlpg(long linear) {
         stats.invlpgs++;
+        if (unsynced.isEmpty() || context == null || root == null) {
+            return;
+        }
+        ShadowPage sp = root;
+        for (int level = 4; level > 1; level--) {
+            long spte = host.read64(sp.hpa + 8L * index(linear, level));
+            if ((spte & P) == 0 || (spte & PS) != 0) {
+                return;
+            }
+            sp = pageAt(spte);
+            if (sp == null) {
+                return;
+            }
+        }
+        if (!sp.direct() && unsynced.contains(sp.gfn)) {
+            long address = sp.hpa + 8L * index(linear, 1);
+            long spte = host.read64(address);
+            if ((spte & P) != 0) {
+                dropEntry(sp, address, spte);
+            }
+        }
     }
 
     // ---- shadow pages ----
@@ -627,6 +741,9 @@ public final class ShadowMmu {
         pages.put(key(gfn, role), sp);
         stats.pagesCreated++;
         if (!ShadowRole.direct(role)) {
+            if (unsynced.contains(gfn)) {
+                resync(gfn); // a new table of the frame: it is write-protected again, in sync (kvm_sync_pages)
+            }
             List<ShadowPage> list = shadowsOf.get(gfn);
             if (list == null) {
                 list = new ArrayList<>(1);
@@ -677,7 +794,9 @@ public final class ShadowMmu {
             list.remove(sp);
             if (list.isEmpty()) {
                 shadowsOf.remove(sp.gfn);
-                protectedIn2m.computeIfPresent(sp.gfn >>> 9, (k, n) -> n == 1 ? null : n - 1);
+                if (!unsynced.remove(sp.gfn)) {
+                    protectedIn2m.computeIfPresent(sp.gfn >>> 9, (k, n) -> n == 1 ? null : n - 1);
+                }
             }
         }
         for (int i = 0; i < ROOT_CACHE; i++) {

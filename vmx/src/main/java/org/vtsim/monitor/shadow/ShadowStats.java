@@ -5,7 +5,8 @@ import java.util.TreeMap;
 
 /**
  * What the shadow MMU did, for the run summary and the study: the page faults it fixed itself (hidden
- * from the guest) against those it reflected into the guest, guest page-table writes it emulated, the
+ * from the guest) against those it reflected into the guest, guest page-table writes it emulated, leaf
+ * tables it let go out of sync and the pages it brought back in sync, the
  * guest pages it stopped write-protecting, CR3 switches and how many found their root cached, shadow
  * pages created, zapped and reclaimed, INVLPGs, and resets; with the monitor cycles charged for each
  * kind of work (the exits themselves are in the exit statistics).
@@ -23,10 +24,13 @@ public final class ShadowStats {
     public long invlpgs;
     public long mmioAccesses;
     public long resets;
+    public long unsyncs;
+    public long resyncs;
     public long faultCycles;
     public long writeCycles;
     public long cr3Cycles;
     public long pageCycles;
+    public long resyncCycles;
 
     /** Every counter by name, prefixed {@code shadow.}. */
     public Map<String, Long> toMap(int livePages, int maxPages) {
@@ -43,12 +47,15 @@ public final class ShadowStats {
         m.put("shadow.invlpg", invlpgs);
         m.put("shadow.mmio", mmioAccesses);
         m.put("shadow.resets", resets);
+        m.put("shadow.unsyncs", unsyncs);
+        m.put("shadow.resyncs", resyncs);
         m.put("shadow.livePages", (long) livePages);
         m.put("shadow.maxPages", (long) maxPages);
         m.put("shadow.faultCycles", faultCycles);
         m.put("shadow.writeCycles", writeCycles);
         m.put("shadow.cr3Cycles", cr3Cycles);
         m.put("shadow.pageCycles", pageCycles);
+        m.put("shadow.resyncCycles", resyncCycles);
         return m;
     }
 }
