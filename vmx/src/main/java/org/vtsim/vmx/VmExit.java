@@ -167,6 +167,11 @@ final class VmExit {
         {GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_ACCESS_RIGHTS},
     };
 
+    private static final VmcsField[] LDTR_FIELDS = {GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
+        GUEST_LDTR_ACCESS_RIGHTS};
+    private static final VmcsField[] TR_FIELDS = {GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT,
+        GUEST_TR_ACCESS_RIGHTS};
+
     static VmcsField[] segmentFields(int sreg) {
         return SEGMENT_FIELDS[sreg];
     }
@@ -199,10 +204,8 @@ final class VmExit {
         for (int r = CpuState.ES; r <= CpuState.GS; r++) {
             saveSegment(v, SEGMENT_FIELDS[r], s.seg[r]);
         }
-        saveSegment(v, new VmcsField[] {GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
-            GUEST_LDTR_ACCESS_RIGHTS}, s.ldtr);
-        saveSegment(v, new VmcsField[] {GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_ACCESS_RIGHTS},
-                s.tr);
+        saveSegment(v, LDTR_FIELDS, s.ldtr);
+        saveSegment(v, TR_FIELDS, s.tr);
         v.set(GUEST_GDTR_BASE, s.gdtrBase);
         v.set(GUEST_GDTR_LIMIT, s.gdtrLimit);
         v.set(GUEST_IDTR_BASE, s.idtrBase);
@@ -275,6 +278,11 @@ final class VmExit {
 
     // ---- 27.5: loading host state ----
 
+    /** The host selector field of each segment register (CS is loaded on its own). */
+    private static final VmcsField[] HOST_SELECTORS = {HOST_ES_SELECTOR, null, HOST_SS_SELECTOR, HOST_DS_SELECTOR,
+        HOST_FS_SELECTOR, HOST_GS_SELECTOR};
+    private static final int[] HOST_DATA_SEGMENTS = {CpuState.ES, CpuState.SS, CpuState.DS, CpuState.FS, CpuState.GS};
+
     private void loadHostState(Vmcs v) {
         int exitControls = v.get32(PRIMARY_VM_EXIT_CONTROLS);
         boolean host64 = (exitControls & VmExitControls.HOST_ADDRESS_SPACE_SIZE) != 0;
@@ -310,10 +318,8 @@ final class VmExit {
         s.seg[CpuState.CS].set(v.get32(HOST_CS_SELECTOR), 0, 0xffffffffL, 0xb | Segment.ATTR_S | Segment.ATTR_P
                 | Segment.ATTR_G | (host64 ? Segment.ATTR_L : Segment.ATTR_DB));
         int dataAttr = 0x3 | Segment.ATTR_S | Segment.ATTR_P | Segment.ATTR_DB | Segment.ATTR_G;
-        VmcsField[] selectors = {HOST_ES_SELECTOR, null, HOST_SS_SELECTOR, HOST_DS_SELECTOR, HOST_FS_SELECTOR,
-            HOST_GS_SELECTOR};
-        for (int r : new int[] {CpuState.ES, CpuState.SS, CpuState.DS, CpuState.FS, CpuState.GS}) {
-            int sel = v.get32(selectors[r]);
+        for (int r : HOST_DATA_SEGMENTS) {
+            int sel = v.get32(HOST_SELECTORS[r]);
             long base = r == CpuState.FS ? v.get(HOST_FS_BASE) : r == CpuState.GS ? v.get(HOST_GS_BASE) : 0;
             // A null selector makes the segment unusable (SS included; its DPL is 0 either way).
             s.seg[r].set(sel, base, 0xffffffffL, sel == 0 ? dataAttr | Segment.ATTR_UNUSABLE : dataAttr);

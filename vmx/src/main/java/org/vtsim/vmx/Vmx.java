@@ -585,7 +585,8 @@ public final class Vmx implements VmxPort {
         if (!launch && !current.launched()) {
             return failValid(VmInstructionError.VMRESUME_NON_LAUNCHED_VMCS);
         }
-        if (!launch && lostAtVmxoff.contains(current.address)) {
+        // isEmpty first: the usual VMRESUME boxes no address.
+        if (!launch && !lostAtVmxoff.isEmpty() && lostAtVmxoff.contains(current.address)) {
             return failValid(VmInstructionError.VMRESUME_AFTER_VMXOFF);
         }
         VmxResult r = entry.enter(current, launch);

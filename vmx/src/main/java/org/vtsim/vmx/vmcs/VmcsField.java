@@ -2,8 +2,6 @@ package org.vtsim.vmx.vmcs;
 
 import static org.vtsim.vmx.vmcs.FieldFeature.*;
 
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Every VMCS field of SDM Vol. 3C Appendix B, by its encoding. Width, type and index are derived
@@ -266,13 +264,18 @@ public enum VmcsField {
         return type == FieldType.EXIT_INFORMATION;
     }
 
-    private static final Map<Integer, VmcsField> BY_ENCODING = new HashMap<>();
+    /**
+     * Fields by encoding / 2 (bit 0 is the access type): encodings with bits 31:15 or 12 set name no
+     * field, so every encoding that can name one is below 7000H. An array, so VMREAD and VMWRITE box nothing.
+     */
+    private static final VmcsField[] BY_ENCODING = new VmcsField[0x7000 >>> 1];
 
     static {
         for (VmcsField f : values()) {
-            if ((f.encoding & 1) != 0 || BY_ENCODING.put(f.encoding, f) != null) {
+            if ((f.encoding & 1) != 0 || (f.encoding & ~0x6fff) != 0 || BY_ENCODING[f.encoding >>> 1] != null) {
                 throw new ExceptionInInitializerError("bad VMCS field table entry " + f);
             }
+            BY_ENCODING[f.encoding >>> 1] = f;
         }
     }
 
@@ -286,7 +289,7 @@ public enum VmcsField {
             return null;
         }
         int e = (int) encoding;
-        VmcsField f = BY_ENCODING.get(e & ~1);
+        VmcsField f = BY_ENCODING[e >>> 1];
         if (f == null || ((e & 1) != 0 && f.width != FieldWidth.BITS_64)) {
             return null;
         }
