@@ -41,19 +41,45 @@ final class GuestAccess {
 
     /**
      * Takes the guest's paging state from the VMCS as the guest sees it (host-owned bits from the read
-     * shadows; under shadow paging CR3 from the shadow MMU); call once per exit before translating.
+     * shadows; under shadow paging CR3 from the shadow MMU); call once per exit before translating. The
+     * paging context is built on the first translation only: most exits translate nothing.
      */
     void load(Vmcs v) {
-        long cr0 = ShadowPaging.guestView(v.get(GUEST_CR0), v.get(CR0_GUEST_HOST_MASK), v.get(CR0_READ_SHADOW));
-        long cr4 = ShadowPaging.guestView(v.get(GUEST_CR4), v.get(CR4_GUEST_HOST_MASK), v.get(CR4_READ_SHADOW));
-        long[] pdptes = {v.get(GUEST_PDPTE0), v.get(GUEST_PDPTE1), v.get(GUEST_PDPTE2), v.get(GUEST_PDPTE3)};
-        long cr3 = guestCr3 != null ? guestCr3.getAsLong() : v.get(GUEST_CR3);
-        context = (cr0 & CpuState.CR0_PG) == 0 ? null
-                : PagingContext.of(cr0, cr3, cr4, v.get(GUEST_IA32_EFER), pdptes, maxPhysAddr, true);
+        cr0 = ShadowPaging.guestView(v.get(GUEST_CR0), v.get(CR0_GUEST_HOST_MASK), v.get(CR0_READ_SHADOW));
+        cr4 = ShadowPaging.guestView(v.get(GUEST_CR4), v.get(CR4_GUEST_HOST_MASK), v.get(CR4_READ_SHADOW));
+        cr3 = guestCr3 != null ? guestCr3.getAsLong() : v.get(GUEST_CR3);
+        efer = v.get(GUEST_IA32_EFER);
+        pdpte0 = v.get(GUEST_PDPTE0);
+        pdpte1 = v.get(GUEST_PDPTE1);
+        pdpte2 = v.get(GUEST_PDPTE2);
+        pdpte3 = v.get(GUEST_PDPTE3);
+        context = null;
+        contextBuilt = false;
+    }
+
+    private long cr0;
+    private long cr3;
+    private long cr4;
+    private long efer;
+    private long pdpte0;
+    private long pdpte1;
+    private long pdpte2;
+    private long pdpte3;
+    private boolean contextBuilt;
+
+    /** The guest's paging context at the exit, or null when its paging is off. */
+    private PagingContext context() {
+        if (!contextBuilt) {
+            context = (cr0 & CpuState.CR0_PG) == 0 ? null : PagingContext.of(cr0, cr3, cr4, efer,
+                    new long[] {pdpte0, pdpte1, pdpte2, pdpte3}, maxPhysAddr, true);
+            contextBuilt = true;
+        }
+        return context;
     }
 
     /** Guest-physical address of {@code linear} for {@code access} ({@link Access} bits); #PF if refused. */
     long translate(long linear, int access) {
+        PagingContext context = context();
         if (context == null) {
             return linear & 0xffffffffL;
         }

@@ -399,7 +399,11 @@ public final class NestedMmu implements GuestPhysicalTranslator {
      */
     public void vmEntry(long cr0, long cr3, long cr4, long efer, long[] pdptes, EptContext eptContext,
             boolean enableVpid, int vpidField) {
-        PagingContext next = PagingContext.of(cr0, cr3, cr4, efer, pdptes, config.maxPhyAddr(), config.gbPages());
+        // The same guest paging state as at the last entry (the common case: an exit that changed no control
+        // register) keeps its context object; PAE contexts carry PDPTEs and are always rebuilt.
+        PagingContext next = ctx != null && pdptes == null && ctx.mode != PagingMode.PAE && ctx.cr0 == cr0
+                && ctx.cr3 == cr3 && ctx.cr4 == cr4 && ctx.efer == efer ? ctx
+                : PagingContext.of(cr0, cr3, cr4, efer, pdptes, config.maxPhyAddr(), config.gbPages());
         if (next.mode == PagingMode.PAE && pdptes == null) {
             throw new IllegalArgumentException("a PAE guest needs the VMCS PDPTE fields at VM entry with EPT");
         }
@@ -623,6 +627,9 @@ public final class NestedMmu implements GuestPhysicalTranslator {
         stlb.invalidateAddress(mla, p, tag, includeGlobal);
     }
 
+    private long lastEp4ta = -1;
+    private int lastVpid = -1;
+
     private void setContext(PagingContext next) {
         ctx = next;
         paging = next.mode != PagingMode.NONE;
@@ -633,6 +640,11 @@ public final class NestedMmu implements GuestPhysicalTranslator {
     /** Finds or makes the tags of the current (VPID, EP4TA). */
     private void selectTags() {
         long ep4ta = ept.eptp & EP4TA_MASK;
+        if (ep4ta == lastEp4ta && vpid == lastVpid && combinedTag != 0) {
+            return; // the same (VPID, EP4TA) as at the last entry: same tags, already current
+        }
+        lastEp4ta = ep4ta;
+        lastVpid = vpid;
         Integer e = ep4taIds.get(ep4ta);
         if (e == null) {
             e = ep4taIds.size();
