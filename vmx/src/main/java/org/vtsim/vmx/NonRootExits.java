@@ -628,12 +628,14 @@ final class NonRootExits {
             nmiExit();
             return true;
         }
-        if (externalInterrupt(v, pin, true)) {
-            return true;
-        }
+        // SDM 26.7.5: "VM exits caused by this control [interrupt-window exiting] take priority over external
+        // interrupts and lower priority events" (SDM Vol. 3A 6.9: below NMIs, above maskable interrupts).
         if ((proc & INTERRUPT_WINDOW_EXITING) != 0 && (s.systemFlags() & CpuState.IF) != 0
                 && !cpu.interruptShadow()) {
             vmx.exit.exit(ExitReason.INTERRUPT_WINDOW.number, 0, true);
+            return true;
+        }
+        if (externalInterrupt(v, pin, true)) {
             return true;
         }
         cpu.vmxBoundaryQuietUntil(quietUntil(proc, pin));

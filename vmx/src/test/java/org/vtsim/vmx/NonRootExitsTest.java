@@ -168,6 +168,26 @@ class NonRootExitsTest {
         assertFalse(m.cpu.platform().interruptPending()); // acknowledged
     }
 
+    /**
+     * SDM 26.7.5 / 25.2: "VM exits caused by this control [interrupt-window exiting] take priority over
+     * external interrupts and lower priority events": with both controls set, IF = 1 and an interrupt
+     * pending, the exit is the interrupt window's and the interrupt stays pending.
+     */
+    @Test
+    void theInterruptWindowExitsBeforeAPendingExternalInterrupt() {
+        VmxMachine m = launched("90 90 eb fc"); // nop; nop; jmp back
+        m.setControl(PIN_BASED_VM_EXECUTION_CONTROLS, PinBasedControls.EXTERNAL_INTERRUPT_EXITING);
+        m.setControl(PRIMARY_VM_EXIT_CONTROLS, VmExitControls.ACKNOWLEDGE_INTERRUPT_ON_EXIT);
+        m.setControl(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS,
+                PrimaryProcessorBasedControls.INTERRUPT_WINDOW_EXITING);
+        m.w(GUEST_RFLAGS, 2 | CpuState.IF);
+        ((TestPlatform) m.cpu.platform()).pendingVector = 0x30;
+        assertEquals(VmxResult.VM_ENTERED, m.vmx.vmlaunch());
+        assertEquals(StopReason.VM_EXIT, m.cpu.run(20));
+        assertEquals(ExitReason.INTERRUPT_WINDOW.number, m.r(EXIT_REASON));
+        assertTrue(m.cpu.platform().interruptPending()); // not acknowledged: no external-interrupt exit
+    }
+
     @Test
     void entryMsrLoadFailureIsAnEntryFailureExit() {
         VmxMachine m = launched("f4");
