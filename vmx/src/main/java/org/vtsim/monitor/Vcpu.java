@@ -269,6 +269,15 @@ public final class Vcpu {
                 }
             } else {
                 reinjectedEvents++;
+                if (e.type() == EventType.NMI) {
+                    // The NMI was not delivered, so the guest does not block NMIs yet; with "virtual NMIs" the saved
+                    // bit 3 is the blocking its injection set, and VM entry refuses to inject an NMI under it
+                    // (SDM 26.3.1.5): clear it, as KVM's vmx_complete_interrupts does.
+                    long blocking = v.get(GUEST_INTERRUPTIBILITY_STATE);
+                    if ((blocking & 8) != 0) {
+                        write(GUEST_INTERRUPTIBILITY_STATE, blocking & ~8L);
+                    }
+                }
             }
             inject(e);
             if (pendingCount > 0) {

@@ -47,6 +47,24 @@ class EventReinjectionTest {
         assertTrue(rig.exits(ExitReason.EPT_VIOLATION) >= 1 + v.reinjectedEvents());
     }
 
+    // APIC on (SVR 0x1ff); ICR high: destination APIC ID 0; ICR low: NMI (delivery mode 4), assert; nop; exit.
+    static final String SELF_NMI_THEN_EXIT = "c705f000e0feff010000c7051003e0fe00000000c7050003e0fe00440000"
+            + "90b821000000e7f4";
+
+    @Test
+    void anNmiWhoseFrameMeetsAnUnbackedPageIsReinjectedAndDeliveredOnce() {
+        // The guest sends itself an NMI IPI; with 4 KiB backing its delivery meets EPT violations (IDT, GDT,
+        // stack), each exit records the NMI as IDT-vectoring information and the NMI is injected again, and the
+        // guest's handler runs once.
+        MonitorRig rig = new MonitorRig(SELF_NMI_THEN_EXIT).gate(2, MonitorRig.CODE + 0x100);
+        rig.write(MonitorRig.CODE + 0x100, "46cf"); // inc esi; iret
+        rig.create(VmConfig.defaults().withHostLargePages(false));
+        assertGuestExit(rig, rig.run());
+        assertEquals(1, rig.cpu.state().gpr[CpuState.RSI], "the NMI handler ran once");
+        assertTrue(rig.vm.vcpu().reinjectedEvents() >= 1, "re-injected: " + rig.vm.vcpu().reinjectedEvents());
+        rig.vm.destroy();
+    }
+
     // mov ax,0x28; mov ds,ax (beyond the GDT limit: #GP(0x28)); mov ebx,1; exit
     static final String BAD_DS_THEN_EXIT = "66b828008ed8bb01000000b821000000e7f4";
     // mov ebx,8; exit
