@@ -31,6 +31,31 @@ interface EmulatedTarget {
         };
     }
 
+    /** Guest RAM through the slots, {@code size} bytes at a time. */
+    static EmulatedTarget ram(org.vtsim.ept.PhysicalMemory memory) {
+        return new EmulatedTarget() {
+            @Override
+            public long read(long gpa, int size) {
+                return switch (size) {
+                    case 1 -> memory.read8(gpa);
+                    case 2 -> memory.read16(gpa);
+                    case 4 -> memory.read32(gpa) & 0xffffffffL;
+                    default -> memory.read64(gpa);
+                };
+            }
+
+            @Override
+            public void write(long gpa, int size, long value) {
+                switch (size) {
+                    case 1 -> memory.write8(gpa, (int) value);
+                    case 2 -> memory.write16(gpa, (int) value);
+                    case 4 -> memory.write32(gpa, (int) value);
+                    default -> memory.write64(gpa, value);
+                }
+            }
+        };
+    }
+
     /**
      * Guest-physical memory as the guest's bus decodes it, for an emulated instruction's operand away from
      * the intercepted page (the RAM side of a MOVS to or from a device): the slots' RAM, else the MMIO
@@ -54,13 +79,7 @@ interface EmulatedTarget {
                 if (t != null) {
                     return t.read(gpa, size);
                 }
-                GuestPhysicalMemory ram = vcpu.access().physical();
-                return switch (size) {
-                    case 1 -> ram.read8(gpa);
-                    case 2 -> ram.read16(gpa);
-                    case 4 -> ram.read32(gpa) & 0xffffffffL;
-                    default -> ram.read64(gpa);
-                };
+                return ram(vcpu.access().physical()).read(gpa, size);
             }
 
             @Override
@@ -70,13 +89,7 @@ interface EmulatedTarget {
                     t.write(gpa, size, value);
                     return;
                 }
-                GuestPhysicalMemory ram = vcpu.access().physical();
-                switch (size) {
-                    case 1 -> ram.write8(gpa, (int) value);
-                    case 2 -> ram.write16(gpa, (int) value);
-                    case 4 -> ram.write32(gpa, (int) value);
-                    default -> ram.write64(gpa, value);
-                }
+                ram(vcpu.access().physical()).write(gpa, size, value);
             }
         };
     }

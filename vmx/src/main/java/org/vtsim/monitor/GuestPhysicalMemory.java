@@ -20,15 +20,30 @@ final class GuestPhysicalMemory implements PhysicalMemory {
 
     private final GuestMemory guest;
     private final PhysicalMemory host;
+    private final boolean unassignedOutside;
 
     GuestPhysicalMemory(GuestMemory guest) {
-        this.guest = guest;
-        this.host = guest.host();
+        this(guest, false);
     }
 
+    /**
+     * @param unassignedOutside an access outside the slots behaves as unassigned memory on a PC (reads all
+     *     ones, writes dropped) instead of throwing {@link OutsideSlots}: the view the shadow MMU's guest walks
+     *     use, where a guest paging structure outside the slots reads as reserved bits (#PF with RSVD)
+     */
+    GuestPhysicalMemory(GuestMemory guest, boolean unassignedOutside) {
+        this.guest = guest;
+        this.host = guest.host();
+        this.unassignedOutside = unassignedOutside;
+    }
+
+    /** The host address of {@code size} bytes at {@code gpa}; -1 outside the slots if they read as unassigned. */
     private long hpa(long gpa, int size) {
         MemorySlot s = guest.slotOf(gpa);
         if (s == null || !s.contains(gpa + size - 1)) {
+            if (unassignedOutside) {
+                return -1;
+            }
             throw new OutsideSlots(s == null ? gpa : gpa + size - 1);
         }
         return s.toHost(gpa);
@@ -45,42 +60,58 @@ final class GuestPhysicalMemory implements PhysicalMemory {
 
     @Override
     public int read8(long pa) {
-        return host.read8(hpa(pa, 1));
+        long h = hpa(pa, 1);
+        return h < 0 ? 0xff : host.read8(h);
     }
 
     @Override
     public int read16(long pa) {
-        return host.read16(hpa(pa, 2));
+        long h = hpa(pa, 2);
+        return h < 0 ? 0xffff : host.read16(h);
     }
 
     @Override
     public int read32(long pa) {
-        return host.read32(hpa(pa, 4));
+        long h = hpa(pa, 4);
+        return h < 0 ? -1 : host.read32(h);
     }
 
     @Override
     public long read64(long pa) {
-        return host.read64(hpa(pa, 8));
+        long h = hpa(pa, 8);
+        return h < 0 ? -1L : host.read64(h);
     }
 
     @Override
     public void write8(long pa, int value) {
-        host.write8(hpa(pa, 1), value);
+        long h = hpa(pa, 1);
+        if (h >= 0) {
+            host.write8(h, value);
+        }
     }
 
     @Override
     public void write16(long pa, int value) {
-        host.write16(hpa(pa, 2), value);
+        long h = hpa(pa, 2);
+        if (h >= 0) {
+            host.write16(h, value);
+        }
     }
 
     @Override
     public void write32(long pa, int value) {
-        host.write32(hpa(pa, 4), value);
+        long h = hpa(pa, 4);
+        if (h >= 0) {
+            host.write32(h, value);
+        }
     }
 
     @Override
     public void write64(long pa, long value) {
-        host.write64(hpa(pa, 8), value);
+        long h = hpa(pa, 8);
+        if (h >= 0) {
+            host.write64(h, value);
+        }
     }
 
     @Override
@@ -109,11 +140,17 @@ final class GuestPhysicalMemory implements PhysicalMemory {
 
     @Override
     public void watchPage(long pa) {
-        host.watchPage(hpa(pa, 1));
+        long h = hpa(pa, 1);
+        if (h >= 0) {
+            host.watchPage(h);
+        }
     }
 
     @Override
     public void unwatchPage(long pa) {
-        host.unwatchPage(hpa(pa, 1));
+        long h = hpa(pa, 1);
+        if (h >= 0) {
+            host.unwatchPage(h);
+        }
     }
 }

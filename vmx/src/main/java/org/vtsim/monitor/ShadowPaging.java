@@ -238,26 +238,16 @@ final class ShadowPaging {
      * again natively, as KVM's unprotect-and-retry does; a root in use cannot stop being shadowed.
      */
     private void emulateTableWrite(Vcpu vcpu, Vmcs v, long gpa) {
-        GuestPhysicalMemory memory = vcpu.access().physical();
+        EmulatedTarget ram = EmulatedTarget.ram(vcpu.access().physical());
         EmulatedTarget table = new EmulatedTarget() {
             @Override
             public long read(long address, int size) {
-                return switch (size) {
-                    case 1 -> memory.read8(address);
-                    case 2 -> memory.read16(address);
-                    case 4 -> memory.read32(address) & 0xffffffffL;
-                    default -> memory.read64(address);
-                };
+                return ram.read(address, size);
             }
 
             @Override
             public void write(long address, int size, long value) {
-                switch (size) {
-                    case 1 -> memory.write8(address, (int) value);
-                    case 2 -> memory.write16(address, (int) value);
-                    case 4 -> memory.write32(address, (int) value);
-                    default -> memory.write64(address, value);
-                }
+                ram.write(address, size, value);
                 mmu.guestWrite(address, size);
             }
         };

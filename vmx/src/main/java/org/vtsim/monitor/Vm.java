@@ -73,7 +73,7 @@ public final class Vm {
             }
         }
         org.vtsim.monitor.shadow.ShadowMmu mmu = new org.vtsim.monitor.shadow.ShadowMmu(cpu.memory(), memory,
-                area.address(MonitorArea.SHADOW_TABLES), pool, lowRoot, cpu.cpuidModel().maxPhysAddr(),
+                new GuestPhysicalMemory(memory, true), area.address(MonitorArea.SHADOW_TABLES), pool, lowRoot, cpu.cpuidModel().maxPhysAddr(),
                 config.hostLargePages(), platform.mmioStart(), platform.mmioEnd());
         return new ShadowPaging(mmu, vmx.capabilities());
     }

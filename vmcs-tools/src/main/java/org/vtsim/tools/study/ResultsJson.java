@@ -3,6 +3,7 @@ package org.vtsim.tools.study;
 import java.util.List;
 import java.util.Map;
 import org.vtsim.machine.Mode;
+import org.vtsim.monitor.stats.JsonText;
 
 /**
  * results.json (schema "vtsim-compare/1"): the study's modes and sweep, then one object per workload ×
@@ -18,12 +19,12 @@ public final class ResultsJson {
 
     public static String format(Study study, List<Study.Result> results) {
         StringBuilder s = new StringBuilder("{\n  \"schema\": ");
-        string(s, SCHEMA);
+        JsonText.string(s, SCHEMA);
         s.append(",\n  \"modes\": [");
         String sep = "";
         for (Mode m : study.modes()) {
             s.append(sep);
-            string(s, m.label());
+            JsonText.string(s, m.label());
             sep = ", ";
         }
         s.append("],\n  \"native_baseline\": ").append(study.hasNative());
@@ -32,12 +33,12 @@ public final class ResultsJson {
             s.append("null");
         } else {
             s.append("{\"name\": ");
-            string(s, study.sweepName());
+            JsonText.string(s, study.sweepName());
             s.append(", \"values\": [");
             sep = "";
             for (String v : study.sweepValues()) {
                 s.append(sep);
-                string(s, v);
+                JsonText.string(s, v);
                 sep = ", ";
             }
             s.append("]}");
@@ -53,7 +54,7 @@ public final class ResultsJson {
                 for (String n : names) {
                     if (n.indexOf('.') < 0) {
                         s.append(inner);
-                        string(s, n);
+                        JsonText.string(s, n);
                         s.append(": ");
                         value(s, v.get(n));
                         inner = ", ";
@@ -78,7 +79,7 @@ public final class ResultsJson {
         String sep = "";
         for (Map.Entry<String, Long> e : m.entrySet()) {
             s.append(sep);
-            string(s, e.getKey());
+            JsonText.string(s, e.getKey());
             s.append(": ").append(e.getValue());
             sep = ", ";
         }
@@ -93,30 +94,7 @@ public final class ResultsJson {
         } else if (o instanceof Long || o instanceof Boolean) {
             s.append(o);
         } else {
-            string(s, o.toString());
+            JsonText.string(s, o.toString());
         }
-    }
-
-    /** A JSON string (RFC 8259 section 7). */
-    static void string(StringBuilder out, String v) {
-        out.append('"');
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 }

@@ -31,7 +31,7 @@ public final class ShadowAudit {
 
     private ShadowAudit(ShadowMmu mmu) {
         this.mmu = mmu;
-        this.walker = new PageWalker(new ReadOnly(new GuestPhysicalView(mmu.host(), mmu.guest())));
+        this.walker = new PageWalker(new ReadOnly(mmu.guestPhysical()));
     }
 
     /** The first {@code limit} violations of the invariant (empty when it holds). */

@@ -84,7 +84,7 @@ public final class ShadowMmu {
 
     private final PhysicalMemory host;
     private final GuestMemory guest;
-    private final GuestPhysicalView guestPhysical;
+    private final PhysicalMemory guestPhysical;
     private final PageWalker walker;
     private final WalkResult walk = new WalkResult();
     private final long tableArea;
@@ -138,6 +138,8 @@ public final class ShadowMmu {
     /**
      * @param host host-physical memory (the shadow tables live there)
      * @param guest the guest's memory slots (guest-physical to host-physical)
+     * @param guestPhysical guest-physical memory through the slots for the guest walks, reading all ones and
+     *     dropping writes outside them (a guest table there reads as reserved bits: #PF with RSVD for the guest)
      * @param tableArea host-physical base of {@code maxPages} 4 KiB frames for shadow tables, outside
      *     every slot
      * @param lowRoot host-physical address of a 4 KiB page below 4 GiB, outside every slot and device, for
@@ -145,8 +147,8 @@ public final class ShadowMmu {
      * @param mmioStart start of the guest-physical device window (accesses there are emulated)
      * @param largePages whether a guest 2 MiB page may be shadowed by a 2 MiB leaf
      */
-    public ShadowMmu(PhysicalMemory host, GuestMemory guest, long tableArea, int maxPages, long lowRoot,
-            int maxPhysAddr, boolean largePages, long mmioStart, long mmioEnd) {
+    public ShadowMmu(PhysicalMemory host, GuestMemory guest, PhysicalMemory guestPhysical, long tableArea,
+            int maxPages, long lowRoot, int maxPhysAddr, boolean largePages, long mmioStart, long mmioEnd) {
         if (maxPages < 16 + ROOT_CACHE) {
             throw new IllegalArgumentException("shadow page pool of " + maxPages + " pages is too small");
         }
@@ -156,7 +158,7 @@ public final class ShadowMmu {
         }
         this.host = host;
         this.guest = guest;
-        this.guestPhysical = new GuestPhysicalView(host, guest);
+        this.guestPhysical = guestPhysical;
         this.walker = new PageWalker(guestPhysical);
         this.tableArea = tableArea;
         this.maxPages = maxPages;
@@ -927,6 +929,10 @@ public final class ShadowMmu {
 
     PhysicalMemory host() {
         return host;
+    }
+
+    PhysicalMemory guestPhysical() {
+        return guestPhysical;
     }
 
     GuestMemory guest() {

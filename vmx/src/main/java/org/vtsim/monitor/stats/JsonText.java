@@ -1,11 +1,15 @@
 package org.vtsim.monitor.stats;
 
-/** The two pieces of JSON text (RFC 8259) the writers need: strings and finite numbers. */
-final class JsonText {
+/**
+ * The two pieces of JSON text (RFC 8259) the writers need: strings and finite numbers. Shared by the exit
+ * statistics and the study's results ({@code vtsim compare}).
+ */
+public final class JsonText {
     private JsonText() {
     }
 
-    static void string(StringBuilder out, String s) {
+    /** A JSON string (RFC 8259 section 7). */
+    public static void string(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -28,7 +32,7 @@ final class JsonText {
     }
 
     /** A double as a JSON number; JSON has no NaN or infinity, so those are refused. */
-    static String number(double d) {
+    public static String number(double d) {
         if (!Double.isFinite(d)) {
             throw new IllegalArgumentException("not a JSON number: " + d);
         }
