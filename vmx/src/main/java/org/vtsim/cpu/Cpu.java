@@ -11,6 +11,7 @@ import org.vtsim.cpu.exec.Interpreter;
 import org.vtsim.cpu.system.CpuFeature;
 import org.vtsim.cpu.system.CpuidModel;
 import org.vtsim.cpu.system.Event;
+import org.vtsim.cpu.system.Msrs;
 import org.vtsim.cpu.system.EventType;
 import org.vtsim.cpu.system.NmiBlocking;
 import org.vtsim.ept.PhysicalMemory;
@@ -303,6 +304,15 @@ public final class Cpu implements LinearMemory, EventSink {
     /** An MSR as RDMSR reads it, without the CPL check (VM-exit MSR-store area, SDM 27.4). */
     public long readMsr(int msr) {
         return units.readMsr(msr);
+    }
+
+    /**
+     * The MSRs VM entry and VM exit load and save from VMCS fields (IA32_SYSENTER_CS/ESP/EIP, IA32_PAT; SDM
+     * 26.3.2.1, 27.3.1, 27.5.1), without WRMSR's checks (the VMCS checks stand for them) and without
+     * touching the platform's devices as a WRMSR may.
+     */
+    public Msrs transitionMsrs() {
+        return units.transitionMsrs();
     }
 
     /** An MSR as WRMSR writes it, without the CPL check (MSR-load areas, SDM 26.4, 27.6). */
@@ -753,6 +763,18 @@ public final class Cpu implements LinearMemory, EventSink {
                     continue;
                 }
                 if (interpreter.modeChanged) {
+                    if (interpreter.worldSwitched) {
+                        // A VM exit (or entry) reported by the VMX unit's result: the instruction did not
+                        // retire, exactly as when it unwinds with VmExitSignal (caught above).
+                        interpreter.worldSwitched = false;
+                        counters.instructions--;
+                        counters.cycles -= instructionCost;
+                        StopReason r = afterVmExit();
+                        if (r != null) {
+                            return r;
+                        }
+                        continue;
+                    }
                     StopReason r = refreshMode();
                     if (r != null) {
                         return r;

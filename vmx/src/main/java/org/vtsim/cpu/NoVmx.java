@@ -35,13 +35,13 @@ public final class NoVmx implements VmxPort {
     }
 
     @Override
-    public void execute(Insn insn, InstructionOperands operands) {
+    public boolean execute(Insn insn, InstructionOperands operands) {
         throw CpuFault.ud();
     }
 
     @Override
-    public boolean intercept(Insn insn, InstructionOperands operands) {
-        return false;
+    public int intercept(Insn insn, InstructionOperands operands) {
+        return EXECUTE;
     }
 
     @Override

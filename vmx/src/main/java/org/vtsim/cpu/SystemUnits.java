@@ -226,6 +226,11 @@ final class SystemUnits implements SystemPort, EventPort {
         return msrs.readTsc();
     }
 
+    /** The MSRs VM entry and VM exit load and save without WRMSR's checks (SDM 26.3.2.1, 27.3.1, 27.5.1). */
+    Msrs transitionMsrs() {
+        return msrs;
+    }
+
     /** {@link #readTsc} minus the cycle counter it was built over. */
     long tscOffset() {
         return msrs.tscOffset();

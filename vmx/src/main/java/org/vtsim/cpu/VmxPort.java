@@ -28,21 +28,35 @@ public interface VmxPort {
     /** Whether CR4 = {@code value} respects IA32_VMX_CR4_FIXED0/1 (only asked in VMX operation). */
     boolean cr4Allowed(long value);
 
+    /** {@link #intercept} result: no exit; the core executes the instruction normally. */
+    int EXECUTE = 0;
+    /** {@link #intercept} result: the unit completed the instruction as non-root operation changes it. */
+    int COMPLETED = 1;
+    /**
+     * {@link #intercept} result: the VM exit has been taken (guest state saved, host state loaded) and the
+     * instruction did not retire; the core ends it as it ends one that unwound with {@link VmExitSignal}.
+     */
+    int EXITED = 2;
+
     /**
      * Executes a VMX instruction ({@link org.vtsim.cpu.decode.Op#isVmx()}); operands are read and
-     * written through {@code operands}. RIP already points at the next instruction.
+     * written through {@code operands}. RIP already points at the next instruction. Returns true when
+     * the instruction ended in a world switch the core must treat as a VM exit: a VM exit in non-root
+     * operation, or a VM entry (or failed entry) made by VMLAUNCH/VMRESUME in root operation; the
+     * instruction then did not retire, as with {@link VmExitSignal}.
      */
-    void execute(Insn insn, InstructionOperands operands);
+    boolean execute(Insn insn, InstructionOperands operands);
 
     /**
      * VMX non-root operation only: called before a non-VMX instruction that may exit (SDM 25.1.2,
      * 25.1.3) executes, after the exceptions that have priority over the exit (SDM 25.1.1: #UD,
-     * CPL-based faults, the TSS I/O bitmap). Takes the VM exit and throws {@link VmExitSignal}, or
-     * returns true when the unit completed the instruction itself as non-root operation changes it
-     * (SDM 25.3, e.g. MOV to CR8 with the TPR shadow), or false to execute it normally. RIP already
-     * points at the next instruction.
+     * CPL-based faults, the TSS I/O bitmap). Returns {@link #EXITED} when it took the VM exit,
+     * {@link #COMPLETED} when the unit completed the instruction itself as non-root operation changes
+     * it (SDM 25.3, e.g. MOV to CR8 with the TPR shadow), or {@link #EXECUTE} to execute it normally.
+     * RIP already points at the next instruction. A result rather than {@link VmExitSignal}: unwinding
+     * the interpreter's frames costs more host time than the exit it signals.
      */
-    boolean intercept(Insn insn, InstructionOperands operands);
+    int intercept(Insn insn, InstructionOperands operands);
 
     /** VMX non-root operation only: the value MOV from CR0/CR4 and SMSW read (read shadows, SDM 25.3). */
     long readCr(int cr, long actual);

@@ -38,6 +38,8 @@ final class GuestTranslation {
     private EptTranslation ept;
     /** The host MMU the nested MMU shares TLBs with (null: a nested MMU of its own). */
     private Object nestedHost;
+    /** The host translation {@link #translationFor} last saw. */
+    private AddressTranslation lastHost;
     private EptContext lastContext;
     /** Context tag of the host's own linear mappings in the host MMU (VPID 0000H). */
     private static final long HOST_TAG = 0;
@@ -115,6 +117,10 @@ final class GuestTranslation {
 
     /** The EPT translation over {@code host}'s MMU, made on first use (and again if the host MMU changed). */
     private EptTranslation translationFor(AddressTranslation host) {
+        if (host == lastHost && ept != null) {
+            return ept; // the common case: the same host translation as at the last entry
+        }
+        lastHost = host;
         Object key = host instanceof MmuTranslation m ? m.mmu() : null;
         if (ept == null || key != nestedHost) {
             NestedMmu n;

@@ -9,6 +9,7 @@ import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.InstructionOperands;
 import org.vtsim.cpu.UnsupportedFeature;
 import org.vtsim.cpu.VmExitSignal;
+import org.vtsim.cpu.VmxPort;
 import org.vtsim.cpu.Vectors;
 import org.vtsim.cpu.decode.Insn;
 import org.vtsim.cpu.decode.Op;
@@ -137,12 +138,25 @@ final class NonRootExits {
      * SDM 27.3.3), with its length and information; never returns.
      */
     void instructionExit(ExitReason reason, Insn i, long qualification, int information) {
-        s.rip = cpu.instructionStart();
-        vmx.exit.instruction(i.len, information).exit(reason.number, qualification, false);
+        takeInstructionExit(reason, i, qualification, information);
         throw VmExitSignal.INSTANCE;
     }
 
-    /** A VMX instruction in non-root operation (SDM 25.1.2): reasons 18–27, 50, 53 with their information. */
+    /**
+     * Takes the exit of {@link #instructionExit} and returns {@link VmxPort#EXITED}: for callers that
+     * report the exit by their result rather than unwind (an instruction exit is the commonest exit,
+     * and unwinding through the interpreter's frames costs more than the exit itself).
+     */
+    int takeInstructionExit(ExitReason reason, Insn i, long qualification, int information) {
+        s.rip = cpu.instructionStart();
+        vmx.exit.instruction(i.len, information).exit(reason.number, qualification, false);
+        return VmxPort.EXITED;
+    }
+
+    /**
+     * A VMX instruction in non-root operation (SDM 25.1.2): takes the exit, reasons 18–27, 50, 53 with
+     * their information.
+     */
     void vmxInstructionExit(Insn i, InstructionOperands ops) {
         ExitReason reason = switch (i.op) {
             case VMCLEAR -> ExitReason.VMCLEAR;
@@ -177,7 +191,7 @@ final class NonRootExits {
             default -> {
             }
         }
-        instructionExit(reason, i, qualification, info);
+        takeInstructionExit(reason, i, qualification, info);
     }
 
     /** VMFUNC in non-root operation (SDM 25.5.6, 31 VMFUNC). */
@@ -211,21 +225,25 @@ final class NonRootExits {
 
     // ---- instructions other than the VMX ones ----
 
-    boolean intercept(Insn i, InstructionOperands ops) {
+    int intercept(Insn i, InstructionOperands ops) {
         int proc = primary();
         switch (i.op) {
-            case CPUID -> instructionExit(ExitReason.CPUID, i, 0, 0);
-            case INVD -> instructionExit(ExitReason.INVD, i, 0, 0);
+            case CPUID -> {
+                return takeInstructionExit(ExitReason.CPUID, i, 0, 0);
+            }
+            case INVD -> {
+                return takeInstructionExit(ExitReason.INVD, i, 0, 0);
+            }
             case HLT -> {
                 if ((proc & HLT_EXITING) != 0) {
-                    instructionExit(ExitReason.HLT, i, 0, 0);
+                    return takeInstructionExit(ExitReason.HLT, i, 0, 0);
                 }
             }
             case INVLPG -> {
                 if ((proc & INVLPG_EXITING) != 0) {
                     long lin = linearAddress(i, ops);
                     vmx.exit.linearAddress(0);
-                    instructionExit(ExitReason.INVLPG, i, OperandQualification.invlpg(lin, s.mode64()), 0);
+                    return takeInstructionExit(ExitReason.INVLPG, i, OperandQualification.invlpg(lin, s.mode64()), 0);
                 }
             }
             case INVPCID -> {
@@ -235,17 +253,17 @@ final class NonRootExits {
                 }
                 if ((proc & INVLPG_EXITING) != 0) {
                     int info = InstructionInformation.withReg2(memoryOperand(i), i.reg);
-                    instructionExit(ExitReason.INVPCID, i, displacement(i), info);
+                    return takeInstructionExit(ExitReason.INVPCID, i, displacement(i), info);
                 }
             }
             case WBINVD -> {
                 if ((secondary() & SecondaryProcessorBasedControls.WBINVD_EXITING) != 0) {
-                    instructionExit(ExitReason.WBINVD_OR_WBNOINVD, i, 0, 0);
+                    return takeInstructionExit(ExitReason.WBINVD_OR_WBNOINVD, i, 0, 0);
                 }
             }
             case RDTSC -> {
                 if ((proc & RDTSC_EXITING) != 0) {
-                    instructionExit(ExitReason.RDTSC, i, 0, 0);
+                    return takeInstructionExit(ExitReason.RDTSC, i, 0, 0);
                 }
             }
             case RDTSCP -> {
@@ -253,61 +271,67 @@ final class NonRootExits {
                     throw CpuFault.ud();
                 }
                 if ((proc & RDTSC_EXITING) != 0) {
-                    instructionExit(ExitReason.RDTSCP, i, 0, 0);
+                    return takeInstructionExit(ExitReason.RDTSCP, i, 0, 0);
                 }
             }
             case PAUSE -> {
                 if (pauseExits(proc)) {
-                    instructionExit(ExitReason.PAUSE, i, 0, 0);
+                    return takeInstructionExit(ExitReason.PAUSE, i, 0, 0);
                 }
             }
             case MOV_R_DR, MOV_DR_R -> {
                 if ((proc & MOV_DR_EXITING) != 0) {
                     long q = MovDrQualification.encode(i.reg, i.op == Op.MOV_R_DR, i.rm);
-                    instructionExit(ExitReason.MOV_DR, i, q, 0);
+                    return takeInstructionExit(ExitReason.MOV_DR, i, q, 0);
                 }
             }
             case RDMSR, WRMSR -> {
                 if (msrExits(i.op == Op.WRMSR, (int) s.gpr[CpuState.RCX], proc)) {
-                    instructionExit(i.op == Op.WRMSR ? ExitReason.WRMSR : ExitReason.RDMSR, i, 0, 0);
+                    return takeInstructionExit(i.op == Op.WRMSR ? ExitReason.WRMSR : ExitReason.RDMSR, i, 0, 0);
                 }
             }
-            case IN_I, IN_DX, OUT_I, OUT_DX, INS, OUTS -> ioExit(i, proc);
+            case IN_I, IN_DX, OUT_I, OUT_DX, INS, OUTS -> {
+                return ioExit(i, proc);
+            }
             case MOV_R_CR, MOV_CR_R, CLTS, LMSW -> {
                 return controlRegisterAccess(i, ops, proc);
             }
-            case LGDT, LIDT, SGDT, SIDT, LLDT, LTR, SLDT, STR -> descriptorTableExit(i);
+            case LGDT, LIDT, SGDT, SIDT, LLDT, LTR, SLDT, STR -> {
+                return descriptorTableExit(i);
+            }
             case RDPMC -> {
                 if (InstructionExiting.rdpmcExits(proc)) {
-                    instructionExit(ExitReason.RDPMC, i, 0, 0);
+                    return takeInstructionExit(ExitReason.RDPMC, i, 0, 0);
                 }
             }
             case MONITOR -> {
                 if (InstructionExiting.monitorExits(proc)) {
-                    instructionExit(ExitReason.MONITOR, i, 0, 0);
+                    return takeInstructionExit(ExitReason.MONITOR, i, 0, 0);
                 }
             }
             case MWAIT -> {
                 if (InstructionExiting.mwaitExits(proc)) {
                     // 1 if the address-range monitoring hardware is armed, else 0 (SDM 27.2.1).
-                    instructionExit(ExitReason.MWAIT, i, cpu.monitorArmed() ? 1 : 0, 0);
+                    return takeInstructionExit(ExitReason.MWAIT, i, cpu.monitorArmed() ? 1 : 0, 0);
                 }
             }
-            case XSETBV -> instructionExit(ExitReason.XSETBV, i, 0, 0);
+            case XSETBV -> {
+                return takeInstructionExit(ExitReason.XSETBV, i, 0, 0);
+            }
             case RDRAND, RDSEED -> {
                 boolean rdrand = i.op == Op.RDRAND;
                 int sec = vmcs().get32(SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS);
                 if (rdrand ? InstructionExiting.rdrandExits(proc, sec) : InstructionExiting.rdseedExits(proc, sec)) {
                     int size = i.osz == 2 ? InstructionInformation.OPERAND_SIZE_16 : i.osz == 4
                             ? InstructionInformation.OPERAND_SIZE_32 : InstructionInformation.OPERAND_SIZE_64;
-                    instructionExit(rdrand ? ExitReason.RDRAND : ExitReason.RDSEED, i, 0,
+                    return takeInstructionExit(rdrand ? ExitReason.RDRAND : ExitReason.RDSEED, i, 0,
                             InstructionInformation.rdrandRdseed(i.rm, size));
                 }
             }
             default -> {
             }
         }
-        return false;
+        return VmxPort.EXECUTE;
     }
 
     private long linearAddress(Insn i, InstructionOperands ops) {
@@ -331,14 +355,14 @@ final class NonRootExits {
     }
 
     /** I/O instructions: unconditional I/O exiting, or the I/O bitmaps (SDM 25.1.3), reason 30. */
-    private void ioExit(Insn i, int proc) {
+    private int ioExit(Insn i, int proc) {
         boolean in = i.op == Op.IN_I || i.op == Op.IN_DX || i.op == Op.INS;
         boolean string = i.op == Op.INS || i.op == Op.OUTS;
         boolean immediate = i.op == Op.IN_I || i.op == Op.OUT_I;
         int port = immediate ? (int) i.imm & 0xff : (int) s.gpr[CpuState.RDX] & 0xffff;
         int size = i.osz;
         if (!IoExiting.exits(vmcs(), vmx.memory, port, size)) {
-            return;
+            return VmxPort.EXECUTE;
         }
         long q = IoQualification.encode(size, in, string, string && i.rep != Insn.REP_NONE, immediate, port);
         int info = 0;
@@ -356,13 +380,13 @@ final class NonRootExits {
             vmcs().set(IO_RDI, s.gpr[CpuState.RDI]);
             vmcs().set(IO_RIP, cpu.instructionStart());
         }
-        instructionExit(ExitReason.IO_INSTRUCTION, i, q, info);
+        return takeInstructionExit(ExitReason.IO_INSTRUCTION, i, q, info);
     }
 
     /** LGDT/LIDT/SGDT/SIDT (reason 46), LLDT/LTR/SLDT/STR (47) with "descriptor-table exiting". */
-    private void descriptorTableExit(Insn i) {
+    private int descriptorTableExit(Insn i) {
         if ((secondary() & SecondaryProcessorBasedControls.DESCRIPTOR_TABLE_EXITING) == 0) {
-            return;
+            return VmxPort.EXECUTE;
         }
         boolean gdtIdt = i.op == Op.LGDT || i.op == Op.LIDT || i.op == Op.SGDT || i.op == Op.SIDT;
         int identity = switch (i.op) {
@@ -376,15 +400,15 @@ final class NonRootExits {
         if (gdtIdt) {
             info = InstructionInformation.withDescriptorOperandSize32(info, !s.mode64() && i.osz == 4);
         }
-        instructionExit(gdtIdt ? ExitReason.ACCESS_TO_GDTR_OR_IDTR : ExitReason.ACCESS_TO_LDTR_OR_TR, i,
+        return takeInstructionExit(gdtIdt ? ExitReason.ACCESS_TO_GDTR_OR_IDTR : ExitReason.ACCESS_TO_LDTR_OR_TR, i,
                 i.hasMem ? displacement(i) : 0, info);
     }
 
     /**
-     * MOV to/from CR0, CR3, CR4, CR8, CLTS and LMSW (SDM 25.1.3, reason 28); returns true when the
-     * unit completed the instruction (the TPR shadow of CR8).
+     * MOV to/from CR0, CR3, CR4, CR8, CLTS and LMSW (SDM 25.1.3, reason 28); returns
+     * {@link VmxPort#COMPLETED} when the unit completed the instruction (the TPR shadow of CR8).
      */
-    private boolean controlRegisterAccess(Insn i, InstructionOperands ops, int proc) {
+    private int controlRegisterAccess(Insn i, InstructionOperands ops, int proc) {
         Vmcs v = vmcs();
         switch (i.op) {
             case MOV_CR_R -> {
@@ -397,7 +421,7 @@ final class NonRootExits {
                     default -> false;
                 };
                 if (exits) {
-                    instructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
+                    return takeInstructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
                             ControlRegisterAccessQualification.movToCr(i.reg, i.rm), 0);
                 }
                 if (i.reg == 8 && (proc & USE_TPR_SHADOW) != 0) {
@@ -405,38 +429,38 @@ final class NonRootExits {
                         throw CpuFault.gp(0);
                     }
                     writeVirtualTpr((int) src << 4);
-                    return true;
+                    return VmxPort.COMPLETED;
                 }
             }
             case MOV_R_CR -> {
                 boolean exits = i.reg == 3 && ControlRegisterExiting.movFromCr3Exits(proc)
                         || i.reg == 8 && ControlRegisterExiting.movFromCr8Exits(proc);
                 if (exits) {
-                    instructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
+                    return takeInstructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
                             ControlRegisterAccessQualification.movFromCr(i.reg, i.rm), 0);
                 }
                 if (i.reg == 8 && (proc & USE_TPR_SHADOW) != 0) {
                     ops.setReg(i.rm, i.osz, readVirtualTpr() >>> 4 & 0xf);
-                    return true;
+                    return VmxPort.COMPLETED;
                 }
             }
             case CLTS -> {
                 if (ControlRegisterExiting.cltsExits(v.get(CR0_GUEST_HOST_MASK), v.get(CR0_READ_SHADOW))) {
-                    instructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i, ControlRegisterAccessQualification.clts(),
-                            0);
+                    return takeInstructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
+                            ControlRegisterAccessQualification.clts(), 0);
                 }
             }
             case LMSW -> {
                 int src = (int) ops.readRm(i, 2) & 0xffff;
                 if (ControlRegisterExiting.lmswExits(src, v.get(CR0_GUEST_HOST_MASK), v.get(CR0_READ_SHADOW))) {
-                    instructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
+                    return takeInstructionExit(ExitReason.CONTROL_REGISTER_ACCESSES, i,
                             ControlRegisterAccessQualification.lmsw(src, i.hasMem), 0);
                 }
             }
             default -> {
             }
         }
-        return false;
+        return VmxPort.EXECUTE;
     }
 
     /** VTPR, byte 0x80 of the virtual-APIC page (SDM 29.1.1). */

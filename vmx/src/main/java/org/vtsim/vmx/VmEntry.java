@@ -88,15 +88,14 @@ final class VmEntry {
                 throw new UnsupportedFeature("IA32_DEBUGCTL (guest value loaded on VM entry)");
             }
         }
-        cpu.writeMsr(VmExit.IA32_SYSENTER_CS, v.get(GUEST_IA32_SYSENTER_CS));
-        cpu.writeMsr(VmExit.IA32_SYSENTER_ESP, v.get(GUEST_IA32_SYSENTER_ESP));
-        cpu.writeMsr(VmExit.IA32_SYSENTER_EIP, v.get(GUEST_IA32_SYSENTER_EIP));
+        cpu.transitionMsrs().loadSysenter(v.get(GUEST_IA32_SYSENTER_CS), v.get(GUEST_IA32_SYSENTER_ESP),
+                v.get(GUEST_IA32_SYSENTER_EIP));
         if ((entryControls & VmEntryControls.LOAD_IA32_PERF_GLOBAL_CTRL) != 0
                 && v.get(GUEST_IA32_PERF_GLOBAL_CTRL) != 0) {
             throw new UnsupportedFeature("IA32_PERF_GLOBAL_CTRL (guest value loaded on VM entry)");
         }
         if ((entryControls & VmEntryControls.LOAD_IA32_PAT) != 0) {
-            cpu.writeMsr(VmExit.IA32_PAT, v.get(GUEST_IA32_PAT));
+            cpu.transitionMsrs().loadPat(v.get(GUEST_IA32_PAT));
         }
         if ((entryControls & VmEntryControls.LOAD_IA32_EFER) != 0) {
             s.efer = v.get(GUEST_IA32_EFER);

@@ -9,6 +9,7 @@ import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.Segment;
 import org.vtsim.cpu.UnsupportedFeature;
 import org.vtsim.cpu.system.Event;
+import org.vtsim.cpu.system.Msrs;
 import org.vtsim.vmx.controls.PinBasedControls;
 import org.vtsim.vmx.controls.VmEntryControls;
 import org.vtsim.vmx.controls.VmExitControls;
@@ -26,13 +27,8 @@ import org.vtsim.vmx.vmcs.VmcsField;
  * (the exiting instruction's for instruction and fault exits, SDM 27.3.3).
  */
 final class VmExit {
-    static final int IA32_SYSENTER_CS = 0x174;
-    static final int IA32_SYSENTER_ESP = 0x175;
-    static final int IA32_SYSENTER_EIP = 0x176;
     static final int IA32_DEBUGCTL = 0x1d9;
-    static final int IA32_PAT = 0x277;
     static final int IA32_PERF_GLOBAL_CTRL = 0x38f;
-    static final int IA32_EFER = 0xc0000080;
 
     /** VMX-abort indicators (SDM 27.7). */
     static final int ABORT_SAVING_GUEST_MSRS = 1;
@@ -192,11 +188,12 @@ final class VmExit {
             v.set(GUEST_DR7, s.dr[7]);
             v.set(GUEST_IA32_DEBUGCTL, 0); // IA32_DEBUGCTL is not modelled: always 0
         }
-        v.set(GUEST_IA32_SYSENTER_CS, cpu.readMsr(IA32_SYSENTER_CS));
-        v.set(GUEST_IA32_SYSENTER_ESP, cpu.readMsr(IA32_SYSENTER_ESP));
-        v.set(GUEST_IA32_SYSENTER_EIP, cpu.readMsr(IA32_SYSENTER_EIP));
+        Msrs msrs = cpu.transitionMsrs();
+        v.set(GUEST_IA32_SYSENTER_CS, msrs.sysenterCs());
+        v.set(GUEST_IA32_SYSENTER_ESP, msrs.sysenterEsp());
+        v.set(GUEST_IA32_SYSENTER_EIP, msrs.sysenterEip());
         if ((exitControls & VmExitControls.SAVE_IA32_PAT) != 0) {
-            v.set(GUEST_IA32_PAT, cpu.readMsr(IA32_PAT));
+            v.set(GUEST_IA32_PAT, msrs.pat());
         }
         if ((exitControls & VmExitControls.SAVE_IA32_EFER) != 0) {
             v.set(GUEST_IA32_EFER, s.efer);
@@ -297,15 +294,14 @@ final class VmExit {
         cr4 = host64 ? cr4 | CpuState.CR4_PAE : cr4 & ~CpuState.CR4_PCIDE;
         s.cr4 = cr4;
         s.dr[7] = 0x400;
-        cpu.writeMsr(IA32_SYSENTER_CS, v.get(HOST_IA32_SYSENTER_CS));
         long mask = host64 ? -1L : 0xffffffffL;
-        cpu.writeMsr(IA32_SYSENTER_ESP, v.get(HOST_IA32_SYSENTER_ESP) & mask);
-        cpu.writeMsr(IA32_SYSENTER_EIP, v.get(HOST_IA32_SYSENTER_EIP) & mask);
+        cpu.transitionMsrs().loadSysenter(v.get(HOST_IA32_SYSENTER_CS), v.get(HOST_IA32_SYSENTER_ESP) & mask,
+                v.get(HOST_IA32_SYSENTER_EIP) & mask);
         if ((exitControls & VmExitControls.LOAD_IA32_PERF_GLOBAL_CTRL) != 0) {
             loadUnmodelledMsr(IA32_PERF_GLOBAL_CTRL, v.get(HOST_IA32_PERF_GLOBAL_CTRL), "IA32_PERF_GLOBAL_CTRL");
         }
         if ((exitControls & VmExitControls.LOAD_IA32_PAT) != 0) {
-            cpu.writeMsr(IA32_PAT, v.get(HOST_IA32_PAT));
+            cpu.transitionMsrs().loadPat(v.get(HOST_IA32_PAT));
         }
         if ((exitControls & VmExitControls.LOAD_IA32_EFER) != 0) {
             s.efer = v.get(HOST_IA32_EFER);

@@ -144,8 +144,12 @@ public final class Vmx implements VmxPort {
     }
 
     @Override
-    public boolean intercept(Insn insn, InstructionOperands operands) {
-        return nonRootExits.intercept(insn, operands);
+    public int intercept(Insn insn, InstructionOperands operands) {
+        try {
+            return nonRootExits.intercept(insn, operands);
+        } catch (VmExitSignal trapLike) {
+            return EXITED; // an exit taken after the unit completed the instruction (TPR below threshold)
+        }
     }
 
     @Override
@@ -211,47 +215,51 @@ public final class Vmx implements VmxPort {
      * in non-root operation, #GP), then the operands, then the operation.
      */
     @Override
-    public void execute(Insn i, InstructionOperands ops) {
+    public boolean execute(Insn i, InstructionOperands ops) {
         cpu.counters().cycles += instructionCost;
         executingInstruction = true;
         try {
-            executeInstruction(i, ops);
+            if (executeInstruction(i, ops)) {
+                return true;
+            }
+        } catch (VmExitSignal exited) {
+            return true;
         } finally {
             executingInstruction = false;
         }
-        // A VM-entry failure, or an exit during event injection, ends in root operation: unwind so the
-        // core treats it as the VM exit it is.
-        if ((i.op == Op.VMLAUNCH || i.op == Op.VMRESUME) && !nonRoot
-                && (lastResult == VmxResult.VM_ENTRY_FAILED || lastResult == VmxResult.VM_ENTERED)) {
-            throw VmExitSignal.INSTANCE;
-        }
+        // A VM-entry failure, or an exit during event injection, ends in root operation: the core treats
+        // it as the VM exit it is.
+        return (i.op == Op.VMLAUNCH || i.op == Op.VMRESUME) && !nonRoot
+                && (lastResult == VmxResult.VM_ENTRY_FAILED || lastResult == VmxResult.VM_ENTERED);
     }
 
     /** Set while an x86 VMX instruction executes (VMLAUNCH retires after the entry it makes). */
     boolean executingInstruction;
 
-    private void executeInstruction(Insn i, InstructionOperands ops) {
+    /** Returns true when the instruction took a VM exit (non-root operation). */
+    private boolean executeInstruction(Insn i, InstructionOperands ops) {
         Op op = i.op;
         if (op == Op.VMCALL) {
             if (!inVmxOperation) {
                 throw CpuFault.ud();
             }
             if (nonRoot) {
-                nonRootExits.instructionExit(ExitReason.VMCALL, i, 0, 0);
+                nonRootExits.takeInstructionExit(ExitReason.VMCALL, i, 0, 0);
+                return true;
             }
             vmcall();
-            return;
+            return false;
         }
         if (op == Op.VMFUNC) {
             vmfuncFromGuest(i);
-            return;
+            return false;
         }
         if (op == Op.VMXON) {
             checkModeForVmxon();
             if (!inVmxOperation) {
                 requireCpl0();
                 vmxon(ops.read(i.seg, ops.effectiveAddress(i), 8));
-                return;
+                return false;
             }
         } else {
             checkMode();
@@ -261,6 +269,7 @@ public final class Vmx implements VmxPort {
         }
         if (nonRoot) {
             nonRootExits.vmxInstructionExit(i, ops);
+            return true;
         }
         requireCpl0();
         switch (op) {
@@ -299,6 +308,7 @@ public final class Vmx implements VmxPort {
             }
             default -> throw new IllegalStateException("not a VMX instruction: " + op);
         }
+        return false;
     }
 
     // ---- preconditions (SDM ch. 31, the first lines of every "Operation") ----

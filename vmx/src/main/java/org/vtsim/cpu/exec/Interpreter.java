@@ -56,6 +56,13 @@ public final class Interpreter {
     public long shadowInstruction = -1;
     /** Set when an instruction changed CS, EFER or CR0/CR4 (the core re-reads the mode). */
     public boolean modeChanged;
+    /**
+     * Set (with {@link #modeChanged}) when the instruction ended in a world switch reported by the VMX
+     * unit's result ({@link VmxPort#EXITED}, or {@link VmxPort#execute} true) rather than by
+     * {@link org.vtsim.cpu.VmExitSignal}: the instruction did not retire, and the core treats it as it
+     * treats the signal.
+     */
+    public boolean worldSwitched;
     /** The VMX unit (VMX instructions, non-root exits); {@link NoVmx} on a CPU without VMX. */
     public VmxPort vmx = NoVmx.INSTANCE;
     /** What CPUID advertises: instructions of an unadvertised feature raise #UD (set by the CPU). */
@@ -270,6 +277,12 @@ public final class Interpreter {
      * JIT to inline their work, everything else through {@link #executeGeneral}. Each fast case does
      * exactly what the general case of its {@link Insn#op} does.
      */
+    /** The instruction ended in a world switch reported by the VMX unit's result (see {@link #worldSwitched}). */
+    void worldSwitched() {
+        worldSwitched = true;
+        modeChanged = true;
+    }
+
     public void execute(Insn i) {
         final long[] g = gpr;
         switch (i.fast) {
@@ -554,8 +567,8 @@ public final class Interpreter {
             case NOP, FENCE -> {
             }
             case PAUSE -> {
-                if (nonRoot) {
-                    vmx.intercept(i, operands); // PAUSE exiting, PAUSE-loop exiting (SDM 25.1.3)
+                if (nonRoot && vmx.intercept(i, operands) == VmxPort.EXITED) { // PAUSE(-loop) exiting, 25.1.3
+                    worldSwitched();
                 }
             }
             case CLFLUSH -> mem.read(i.seg, ea(i), 1); // faults like a byte load; no cache model

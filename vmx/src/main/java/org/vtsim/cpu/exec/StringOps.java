@@ -2,6 +2,7 @@ package org.vtsim.cpu.exec;
 
 import org.vtsim.cost.CostProfile;
 import org.vtsim.cpu.CpuState;
+import org.vtsim.cpu.VmxPort;
 import org.vtsim.cpu.decode.Insn;
 
 /**
@@ -25,7 +26,12 @@ final class StringOps {
             // I/O exiting is decided before the first iteration, after the TSS I/O-bitmap check (SDM
             // Vol. 3C 25.1.1, 25.1.3).
             x.sys.checkIoPermission((int) gpr[2] & 0xffff, size);
-            if (x.vmx.intercept(i, x.operands)) {
+            int r = x.vmx.intercept(i, x.operands);
+            if (r == VmxPort.EXITED) {
+                x.worldSwitched();
+                return;
+            }
+            if (r == VmxPort.COMPLETED) {
                 return;
             }
         }

@@ -5,6 +5,7 @@ import org.vtsim.cost.CostProfile;
 import org.vtsim.cpu.CpuFault;
 import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.UnsupportedFeature;
+import org.vtsim.cpu.VmxPort;
 import org.vtsim.cpu.decode.Insn;
 import org.vtsim.cpu.system.CpuFeature;
 
@@ -147,12 +148,20 @@ final class SystemOps {
     }
 
     /**
-     * VMX non-root operation: lets the VMX unit take a VM exit (it throws) or complete the
-     * instruction itself (true: skip the normal execution). Called after the checks that have
-     * priority over VM exits (SDM Vol. 3C 25.1.1).
+     * VMX non-root operation: lets the VMX unit take a VM exit or complete the instruction itself
+     * (either way true: skip the normal execution). Called after the checks that have priority over
+     * VM exits (SDM Vol. 3C 25.1.1).
      */
     private boolean vmxHandled(Insn i) {
-        return x.nonRoot && x.vmx.intercept(i, x.operands);
+        if (!x.nonRoot) {
+            return false;
+        }
+        int r = x.vmx.intercept(i, x.operands);
+        if (r == VmxPort.EXITED) {
+            x.worldSwitched();
+            return true;
+        }
+        return r == VmxPort.COMPLETED;
     }
 
     private long guestCr(int cr, long v) {
@@ -516,7 +525,9 @@ final class SystemOps {
             case RDRAND, RDSEED -> randomNumber(i);
             case VMCALL, VMLAUNCH, VMRESUME, VMXOFF, VMFUNC, VMREAD, VMWRITE, VMPTRLD, VMPTRST, VMCLEAR, VMXON,
                     INVEPT, INVVPID -> {
-                x.vmx.execute(i, x.operands);
+                if (x.vmx.execute(i, x.operands)) {
+                    x.worldSwitched();
+                }
                 x.modeChanged = true; // VM entry, VMXON/VMXOFF change what the core must re-read
             }
             default -> throw new IllegalStateException("no execution for " + i.op);

@@ -16,9 +16,13 @@ public final class Cpuid {
     static final int MAX_EXTENDED = 0x80000008;
 
     private final CpuidModel model;
+    /** Leaf 0's EBX, EDX, ECX: the vendor string, worked out once (leaf 0 is what exit benchmarks ask). */
+    private final int[] vendor;
 
     public Cpuid(CpuidModel model) {
         this.model = model;
+        byte[] b = model.vendor().getBytes(StandardCharsets.US_ASCII);
+        this.vendor = new int[] {word(b, 0), word(b, 4), word(b, 8)};
     }
 
     public CpuidModel model() {
@@ -46,10 +50,9 @@ public final class Cpuid {
         switch (leaf) {
             case 0 -> {
                 r[0] = MAX_BASIC;
-                int[] v = vendorWords();
-                r[1] = v[0];
-                r[3] = v[1];
-                r[2] = v[2];
+                r[1] = vendor[0];
+                r[3] = vendor[1];
+                r[2] = vendor[2];
             }
             case 1 -> {
                 r[0] = model.signature();
@@ -95,11 +98,6 @@ public final class Cpuid {
             r[1] = 1;
             r[2] |= (subleaf + 1) << 8;
         }
-    }
-
-    private int[] vendorWords() {
-        byte[] b = model.vendor().getBytes(StandardCharsets.US_ASCII);
-        return new int[] {word(b, 0), word(b, 4), word(b, 8)};
     }
 
     private void brandWords(int part, int[] r) {

@@ -339,6 +339,27 @@ public final class Msrs {
     }
 
     /** RDTSC / IA32_TIME_STAMP_COUNTER. */
+    /**
+     * IA32_SYSENTER_CS/ESP/EIP as VM entry and VM exit load them (SDM 26.3.2.1, 27.5.1): the VMCS checks
+     * (26.2.2, 26.3.1.1) already required canonical addresses, so WRMSR's checks do not apply.
+     */
+    public void loadSysenter(long cs, long esp, long eip) {
+        sysenterCs = cs & 0xffffffffL;
+        sysenterEsp = esp;
+        sysenterEip = eip;
+    }
+
+    /**
+     * IA32_PAT as VM entry and VM exit load it ("load IA32_PAT", SDM 26.3.2.1, 27.5.1): the VMCS checks
+     * (26.2.2, 26.3.1.1) already validated the value.
+     */
+    public void loadPat(long value) {
+        if (!exists(CpuFeature.PAT)) {
+            throw new IllegalStateException("IA32_PAT loaded on a processor without PAT");
+        }
+        pat = value;
+    }
+
     public long readTsc() {
         return cycles.getAsLong() + tscOffset;
     }

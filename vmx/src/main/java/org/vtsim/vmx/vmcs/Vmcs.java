@@ -66,7 +66,7 @@ public final class Vmcs {
      */
     public void set(VmcsField f, long value) {
         int i = f.ordinal();
-        long v = value & f.width().mask();
+        long v = value & f.mask();
         if (values[i] != v) {
             values[i] = v;
             changed.add(i);

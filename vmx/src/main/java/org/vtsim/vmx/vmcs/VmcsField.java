@@ -236,6 +236,8 @@ public enum VmcsField {
     /** The feature whose support makes the field exist. */
     public final FieldFeature feature;
     private final FieldWidth width;
+    /** {@code width().mask()}, kept here: every VMCS write truncates with it. */
+    private final long mask;
     private final FieldType type;
 
     VmcsField(int encoding, String sdmName, FieldFeature feature) {
@@ -243,11 +245,17 @@ public enum VmcsField {
         this.sdmName = sdmName;
         this.feature = feature;
         this.width = FieldWidth.ofEncoding(encoding);
+        this.mask = width.mask();
         this.type = FieldType.ofEncoding(encoding);
     }
 
     public FieldWidth width() {
         return width;
+    }
+
+    /** The value mask of the field's width (SDM 24.11.2). */
+    public long mask() {
+        return mask;
     }
 
     public FieldType type() {
