@@ -73,6 +73,8 @@ public final class Vcpu {
     private Event vectored;
 
     private boolean launched;
+    /** {@link Vm#reset} replaced this vCPU: it keeps its statistics and never runs again. */
+    private boolean retired;
     private boolean inGuest;
     private boolean paused;
     private StopReason stop;
@@ -111,6 +113,9 @@ public final class Vcpu {
      * when {@link #pause()} was called, else the reason the VM stopped for good ({@link #stopDetail()}).
      */
     public StopReason run(long maxInstructions) {
+        if (retired) {
+            throw new IllegalStateException("this vCPU was retired by a reset of its VM: run vm.vcpu()");
+        }
         paused = false;
         long end = cpu.instructions() + maxInstructions;
         while (stop == null) {
@@ -157,6 +162,16 @@ public final class Vcpu {
     /** Ends the statistics: the run is over (guest exit, limit, crash or interrupt). */
     public void finish() {
         recorder.finish(cpu.cycles(), cpu.instructions());
+    }
+
+    /** The VM was reset: this vCPU's run is over (its statistics stay readable) and a new vCPU takes over. */
+    void retire() {
+        retired = true;
+    }
+
+    /** Whether {@link Vm#reset} retired this vCPU. */
+    public boolean retired() {
+        return retired;
     }
 
     private boolean enter() {

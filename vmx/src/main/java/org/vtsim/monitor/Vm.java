@@ -5,6 +5,7 @@ import org.vtsim.cpu.Cpu;
 import org.vtsim.cpu.CpuState;
 import org.vtsim.cpu.Platform;
 import org.vtsim.cpu.Segment;
+import org.vtsim.cpu.StopReason;
 import org.vtsim.monitor.stats.ExitRecorder;
 import org.vtsim.vmx.Vmx;
 import org.vtsim.vmx.VmxResult;
@@ -18,18 +19,26 @@ import org.vtsim.vmx.VmxResult;
  *
  * <p>Life cycle: {@link #create} takes the processor state a boot loader prepared for a native run as
  * the guest's initial state, enters VMX operation and sets up the VMCS; {@link Vcpu#run} runs the
- * guest; {@link #destroy} clears the VMCS and leaves VMX operation.
+ * guest ({@link Vcpu#pause} makes it return, calling it again resumes); {@link #reset} takes the VM back
+ * to the state {@link #create} left it in, with a new vCPU; {@link #destroy} clears the VMCS and leaves
+ * VMX operation.
  */
 public final class Vm {
     private final Cpu cpu;
     private final Vmx vmx;
     private final Platform platform;
-    private final GuestMemory memory;
+    private GuestMemory memory;
+    private final List<MemorySlot> slots;
     private final MonitorArea area;
     private final VmConfig config;
     private final GuestCpuid cpuid;
     /** Shadow paging (null: EPT). */
-    private final ShadowPaging shadow;
+    private ShadowPaging shadow;
+    /** The processor state {@link #create} found: the guest's initial state, for {@link #reset}. */
+    private final CpuState initial = new CpuState();
+    /** Under shadow paging: the shadow page-table pool's size in pages and the paging-off root (host-physical). */
+    private int shadowPoolPages;
+    private long shadowLowRoot;
     private Vcpu vcpu;
     private boolean destroyed;
 
@@ -48,6 +57,12 @@ public final class Vm {
                 throw new IllegalArgumentException("memory slot " + s + " overlaps the MMIO window");
             }
         }
+        this.slots = List.copyOf(slots);
+        createMemory();
+    }
+
+    /** Empty EPT (or an empty shadow MMU): every page is populated again on its first touch. */
+    private void createMemory() {
         this.memory = new GuestMemory(cpu.memory(), slots, area.address(MonitorArea.EPT_TABLES),
                 MonitorArea.EPT_TABLES_SIZE);
         this.memory.setLargePages(config.hostLargePages());
@@ -72,6 +87,8 @@ public final class Vm {
                         + "for the shadow paging-off root");
             }
         }
+        shadowPoolPages = pool;
+        shadowLowRoot = lowRoot;
         org.vtsim.monitor.shadow.ShadowMmu mmu = new org.vtsim.monitor.shadow.ShadowMmu(cpu.memory(), memory,
                 new GuestPhysicalMemory(memory, true), area.address(MonitorArea.SHADOW_TABLES), pool, lowRoot, cpu.cpuidModel().maxPhysAddr(),
                 config.hostLargePages(), platform.mmioStart(), platform.mmioEnd());
@@ -87,11 +104,12 @@ public final class Vm {
      */
     public static Vm create(Cpu cpu, Vmx vmx, List<MemorySlot> slots, MonitorArea area, VmConfig config) {
         Vm vm = new Vm(cpu, vmx, slots, area, config);
-        vm.setUp();
+        ResetSteps.copyState(cpu.state(), vm.initial);
+        vm.setUp(config.trace());
         return vm;
     }
 
-    private void setUp() {
+    private void setUp(org.vtsim.monitor.stats.ExitSink trace) {
         CpuState s = cpu.state();
         CpuState guest = snapshot(s);
         long guestPat = cpu.readMsr(0x277);
@@ -116,7 +134,7 @@ public final class Vm {
         }
         s.cr2 = guest.cr2;
         cpu.setStopAtVmExit(true);
-        vcpu = new Vcpu(this, ExitHandlers.standard(), new ExitRecorder(config.trace()));
+        vcpu = new Vcpu(this, ExitHandlers.standard(), new ExitRecorder(trace));
         if (shadow != null) {
             vcpu.access().setGuestCr3(shadow.mmu()::guestCr3);
         }
@@ -153,6 +171,86 @@ public final class Vm {
         g.efer = s.efer;
         System.arraycopy(s.dr, 0, g.dr, 0, s.dr.length);
         return g;
+    }
+
+    /**
+     * A system reset of the VM, as QEMU's {@code system_reset} with KVM: afterwards the guest starts again
+     * exactly as it started after {@link #create}, and its next run is a fresh boot, not a continuation.
+     * <ul>
+     *   <li>the vCPU's statistics end ({@link Vcpu#finish}) and the vCPU is retired: it keeps the finished
+     *       run's recorder and counters (returned here) and refuses to run; {@link #vcpu()} is a new vCPU
+     *       whose statistics start from zero;</li>
+     *   <li>the VMCS is cleared and VMX operation left (VMCLEAR, VMXOFF), so nothing cached of it survives;</li>
+     *   <li>the host memory of every slot is zeroed (only pages holding data are written), and so are the
+     *       EPT tables (or the shadow page-table pool and the paging-off root): a reset guest never sees the
+     *       old guest's data;</li>
+     *   <li>the processor's MSR unit goes back to its power-on values (the guest's MSRs live there) and every
+     *       cached translation of every tag is dropped (the host MMU's TLBs and paging-structure caches, the
+     *       combined guest-physical mappings: as INVEPT and INVVPID of all contexts, SDM Vol. 3C 28.4.3.1);</li>
+     *   <li>{@code platformReset} runs: the caller puts the devices in their power-on state and re-places the
+     *       boot image in guest memory (a {@code Machine} does both; a VM has no boot loader of its own);</li>
+     *   <li>the processor state {@link #create} found is loaded again, the EPT (or shadow MMU) starts empty,
+     *       VMX operation is entered and the VMCS set up as at creation, so the next entry is a VMLAUNCH.</li>
+     * </ul>
+     *
+     * A run that stopped on its instruction budget leaves the guest in non-root operation: the processor is
+     * first taken out of it at the guest's next VM exit, which is not handled (KVM's kick; the guest can reach
+     * no device before that exit, and its memory and registers are discarded).
+     *
+     * @return the retired vCPU, with the statistics of the run that ended
+     * @throws IllegalStateException if the VM was destroyed, or its guest could not be taken out of non-root
+     *     operation (the processor stopped for another reason; the message names it)
+     */
+    public Vcpu reset(Runnable platformReset) {
+        return reset(platformReset, null);
+    }
+
+    /**
+     * As {@link #reset(Runnable)}, the new vCPU's exits going to {@code trace} (may be null). The trace of
+     * {@link VmConfig#trace} was closed when the first run's statistics ended, so a reset never reuses it.
+     */
+    public Vcpu reset(Runnable platformReset, org.vtsim.monitor.stats.ExitSink trace) {
+        if (destroyed) {
+            throw new IllegalStateException("reset of a destroyed VM");
+        }
+        Vcpu old = vcpu;
+        if (vmx.nonRoot()) {
+            // The run stopped on its instruction budget with the guest in non-root operation: take the processor
+            // out of the guest as KVM's kick does, at its next VM exit, which is not handled. The guest cannot
+            // touch a device before it (every device access exits first), only its own memory and registers,
+            // which the reset discards; the VMX-preemption timer bounds the wait.
+            StopReason r = cpu.run(Long.MAX_VALUE >>> 1);
+            if (r != StopReason.VM_EXIT || vmx.nonRoot()) {
+                throw new IllegalStateException("unsupported: reset of a VM whose guest cannot be taken out of "
+                        + "non-root operation (" + r + ": " + cpu.stopDetail() + ")");
+            }
+        }
+        old.finish();
+        old.retire();
+        if (vmx.inVmxOperation()) {
+            check(vmx.vmclear(area.address(MonitorArea.VMCS_REGION)), "VMCLEAR");
+            check(vmx.vmxoff(), "VMXOFF");
+        }
+        ResetSteps.zeroGuestMemory(this);
+        ResetSteps.powerOnProcessor(cpu, vmx, vmx.nestedMmu());
+        ResetSteps.copyState(initial, cpu.state());
+        platformReset.run();
+        createMemory();
+        setUp(trace);
+        return old;
+    }
+
+    List<MemorySlot> slots() {
+        return slots;
+    }
+
+    /** Host memory of the monitor's area a shadow MMU may have written: its pool and its paging-off root. */
+    long shadowPoolPages() {
+        return shadowPoolPages;
+    }
+
+    long shadowLowRoot() {
+        return shadowLowRoot;
     }
 
     /** Leaves VMX operation: VMCLEAR, VMXOFF. The guest cannot run again. */
