@@ -31,4 +31,22 @@ public final class Counters {
     public Map<String, Long> unimplemented() {
         return new TreeMap<>(unimplemented);
     }
+
+    /**
+     * Back to the power-on counts (a system reset: the run after it counts from zero, as a fresh boot's does);
+     * {@link #platformTouched} is set so that the next boundary asks the devices, which a reset replaced.
+     */
+    public void reset() {
+        instructions = 0;
+        cycles = 0;
+        memoryAccesses = 0;
+        mmioAccesses = 0;
+        portAccesses = 0;
+        events = 0;
+        pageFaults = 0;
+        decodedInstructions = 0;
+        codePagesDropped = 0;
+        unimplemented.clear();
+        platformTouched = true;
+    }
 }

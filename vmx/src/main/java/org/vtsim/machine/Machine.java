@@ -52,8 +52,8 @@ public final class Machine {
     /** The vCPU {@link #reset()} retired, with the statistics of the run before it; null before a reset. */
     private org.vtsim.monitor.Vcpu previousVcpu;
     /**
-     * The processor's translation counters and unimplemented-instruction counts at the last reset: the
-     * CPU model keeps them for its lifetime, a run's result reports them from the boot on.
+     * The processor's translation counters at the last reset: the MMU keeps them for its lifetime, a run's
+     * result reports them from the boot on.
      */
     private java.util.Map<String, Long> translationAtReset = java.util.Map.of();
     /**
@@ -61,7 +61,6 @@ public final class Machine {
      * TLBs): a reset counts from the same point, so its run reports what a fresh boot's run reports.
      */
     private final java.util.Map<String, Long> translationAtPowerOn;
-    private java.util.Map<String, Long> unimplementedAtReset = java.util.Map.of();
     private volatile boolean interruptRequested;
     private boolean timedOut;
 
@@ -223,19 +222,8 @@ public final class Machine {
      * the monitor the VM loads the state the loader gave it at boot, which the same loader reproduces).
      */
     private void powerOn() {
-        org.vtsim.cpu.Counters c = cpu.counters();
-        c.instructions = 0;
-        c.cycles = 0;
-        c.memoryAccesses = 0;
-        c.mmioAccesses = 0;
-        c.portAccesses = 0;
-        c.events = 0;
-        c.pageFaults = 0;
-        c.decodedInstructions = 0;
-        c.codePagesDropped = 0;
-        c.platformTouched = true; // the next run asks the new devices for their next event
-        translationAtReset = sinceReset(cpu.translationCounters(), translationAtPowerOn, true);
-        unimplementedAtReset = cpu.unimplementedInstructions();
+        cpu.counters().reset(); // the next run asks the new devices for their next event
+        translationAtReset = sinceReset(cpu.translationCounters(), translationAtPowerOn);
         platform = buildPlatform();
         socket.plug(platform);
         org.vtsim.cpu.CpuState target = vm != null ? new org.vtsim.cpu.CpuState() : cpu.state();
@@ -316,28 +304,23 @@ public final class Machine {
             }
         }
         return new RunResult(outcome, exit.orElse(-1), detail, cpu.instructions(), cpu.cycles(),
-                sinceReset(cpu.unimplementedInstructions(), unimplementedAtReset, false),
-                sinceReset(cpu.translationCounters(), translationAtReset, true), hostNanos, config.mode(),
+                cpu.unimplementedInstructions(), sinceReset(cpu.translationCounters(), translationAtReset), hostNanos,
+                config.mode(),
                 vm == null ? 0 : vm.vcpu().exits(), vm == null ? 0 : vm.vcpu().idleCycles(), memoryCounters(),
                 vm == null || outcome == Outcome.GUEST_EXIT ? "" : vm.vcpu().report());
     }
 
     /**
-     * Counts since the last reset: {@code now} less {@code atReset} by name; a name whose count did not
-     * move is dropped unless {@code keepZero} (translation counters are a fixed set of names, unimplemented
-     * instructions appear when met).
+     * Counts since the last reset: {@code now} less {@code atReset} by name.
      */
     private static java.util.Map<String, Long> sinceReset(java.util.Map<String, Long> now,
-            java.util.Map<String, Long> atReset, boolean keepZero) {
+            java.util.Map<String, Long> atReset) {
         if (atReset.isEmpty()) {
             return now;
         }
         java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
         now.forEach((k, v) -> {
-            long d = v - atReset.getOrDefault(k, 0L);
-            if (d != 0 || keepZero) {
-                m.put(k, d);
-            }
+            m.put(k, v - atReset.getOrDefault(k, 0L));
         });
         return m;
     }
