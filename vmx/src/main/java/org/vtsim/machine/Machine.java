@@ -62,6 +62,8 @@ public final class Machine {
      */
     private final java.util.Map<String, Long> translationAtPowerOn;
     private volatile boolean interruptRequested;
+    /** A run ended since the boot or the last reset (its statistics are final). */
+    private boolean ran;
     private boolean timedOut;
 
     private Machine(MachineConfig config, String name, byte[] image) throws BootImageException {
@@ -184,6 +186,7 @@ public final class Machine {
             resetNative();
         }
         interruptRequested = false;
+        ran = false;
         timedOut = false;
     }
 
@@ -255,6 +258,11 @@ public final class Machine {
      * (0: no host-time limit), for batch users whose guest may loop forever.
      */
     public RunResult run(long hostNanosLimit) {
+        if (ran) {
+            // The run's statistics and trace were ended and written; a run is one boot (or reset) to its end.
+            throw new IllegalStateException("this machine has already run: reset() it, or boot a new one");
+        }
+        ran = true;
         long limit = config.maxInstructions() == 0 ? Long.MAX_VALUE : config.maxInstructions();
         long start = System.nanoTime();
         StopReason stop = StopReason.INSTRUCTION_LIMIT;

@@ -153,6 +153,18 @@ class MachineResetTest {
         assertEquals(0, m.cpu().instructions());
     }
 
+    @Test
+    void aSecondRunWithoutResetIsRefusedWithAClearError() throws Exception {
+        for (Mode mode : List.of(Mode.NATIVE, Mode.EPT)) {
+            Machine m = boot("hello", mode);
+            m.run();
+            IllegalStateException e = assertThrows(IllegalStateException.class, m::run);
+            assertTrue(e.getMessage().contains("reset()"), e.getMessage());
+            m.reset();
+            assertEquals(Outcome.GUEST_EXIT, m.run().outcome(), "a reset machine runs again");
+        }
+    }
+
     /** Equal fingerprints; on failure, the components (and counters by name) that differ. */
     private static void assertSameRun(Fingerprint expected, Fingerprint actual) {
         if (expected.equals(actual)) {
