@@ -149,27 +149,10 @@ public final class Vm {
 
     private static CpuState snapshot(CpuState s) {
         CpuState g = new CpuState();
-        System.arraycopy(s.gpr, 0, g.gpr, 0, s.gpr.length);
-        g.rip = s.rip;
-        g.setRflags(s.getRflags());
-        for (int r = 0; r < 6; r++) {
-            g.seg[r].copyFrom(s.seg[r]);
-        }
-        g.ldtr.copyFrom(s.ldtr);
-        g.tr.copyFrom(s.tr);
+        ResetSteps.copyState(s, g);
         if (g.ldtr.selector == 0 && (g.ldtr.attributes & Segment.ATTR_P) == 0) {
             g.ldtr.attributes = Segment.ATTR_UNUSABLE;
         }
-        g.gdtrBase = s.gdtrBase;
-        g.gdtrLimit = s.gdtrLimit;
-        g.idtrBase = s.idtrBase;
-        g.idtrLimit = s.idtrLimit;
-        g.cr0 = s.cr0;
-        g.cr2 = s.cr2;
-        g.cr3 = s.cr3;
-        g.cr4 = s.cr4;
-        g.efer = s.efer;
-        System.arraycopy(s.dr, 0, g.dr, 0, s.dr.length);
         return g;
     }
 
