@@ -33,6 +33,9 @@ import static org.vtsim.vmx.vmcs.VmcsField.*;
 
 import org.vtsim.cpu.CpuState;
 import org.vtsim.ept.PhysicalMemory;
+import org.vtsim.ept.ept.EptCapabilities;
+import org.vtsim.ept.ept.Eptp;
+import org.vtsim.ept.ept.EptpProblem;
 import org.vtsim.vmx.VmxCapabilities;
 import org.vtsim.vmx.controls.VmEntryControls;
 import org.vtsim.vmx.controls.VmExitControls;
@@ -339,25 +342,24 @@ final class ControlFieldChecks {
         return null;
     }
 
-    /** The EPTP rules (SDM 26.2.1.1, format in 24.6.11). */
+    /**
+     * The EPTP rules (SDM 26.2.1.1, format in 24.6.11), as the ept module states them ({@link Eptp#check}, which
+     * INVEPT uses too): each problem is this area's failure for it, in the SDM's order; bit 7 and the reserved
+     * bits are one failure.
+     */
     static EntryCheckFailure eptPointer(long eptp, long cap, int w, FailureSink out) {
-        int type = (int) (eptp & 7);
-        boolean typeOk = type == 0 && bit(cap, VmxCapabilities.EPT_MEMORY_TYPE_UC)
-                || type == 6 && bit(cap, VmxCapabilities.EPT_MEMORY_TYPE_WB);
-        if (!typeOk && out.stop(EPTP_MEMORY_TYPE)) {
-            return EPTP_MEMORY_TYPE;
-        }
-        int walk = (int) ((eptp >>> 3) & 7);
-        boolean walkOk = walk == 3 && bit(cap, VmxCapabilities.EPT_PAGE_WALK_4)
-                || walk == 4 && bit(cap, VmxCapabilities.EPT_PAGE_WALK_5);
-        if (!walkOk && out.stop(EPTP_WALK_LENGTH)) {
-            return EPTP_WALK_LENGTH;
-        }
-        if (bit(eptp, 1L << 6) && !bit(cap, VmxCapabilities.EPT_ACCESSED_DIRTY) && out.stop(EPTP_ACCESSED_DIRTY)) {
-            return EPTP_ACCESSED_DIRTY;
-        }
-        if (((eptp & 0xf80) != 0 || beyondWidth(eptp, w)) && out.stop(EPTP_RESERVED)) {
-            return EPTP_RESERVED;
+        EntryCheckFailure last = null;
+        for (EptpProblem problem : Eptp.check(eptp, EptCapabilities.fromMsr(cap, w))) {
+            EntryCheckFailure f = switch (problem) {
+                case MEMORY_TYPE -> EPTP_MEMORY_TYPE;
+                case PAGE_WALK_LENGTH -> EPTP_WALK_LENGTH;
+                case ACCESSED_DIRTY_UNSUPPORTED -> EPTP_ACCESSED_DIRTY;
+                case SUPERVISOR_SHADOW_STACK_UNSUPPORTED, RESERVED_LOW, RESERVED_HIGH -> EPTP_RESERVED;
+            };
+            if (f != last && out.stop(f)) {
+                return f;
+            }
+            last = f;
         }
         return null;
     }
