@@ -16,6 +16,10 @@ public final class Counters {
     public long events;
     /** #PF exceptions the CPU delivered through the IDT (not those a VMM injects at VM entry). */
     public long pageFaults;
+    /**
+     * Instructions decoded (at a fetch, or ahead of a block translation): a host-side figure, which
+     * block translation may change; the model's results never depend on it.
+     */
     public long decodedInstructions;
     public long codePagesDropped;
     /** Set when a device was touched (I/O, MMIO, device MSR): the core re-reads the next event time. */

@@ -6,7 +6,12 @@ import org.vtsim.cost.CostProfile;
 import org.vtsim.cpu.decode.DecodeCache;
 import org.vtsim.cpu.decode.DecodedPage;
 import org.vtsim.cpu.decode.Decoder;
+import org.vtsim.cpu.decode.FastOp;
 import org.vtsim.cpu.decode.Insn;
+import org.vtsim.cpu.exec.BlockContext;
+import org.vtsim.cpu.exec.BlockTranslator;
+import org.vtsim.cpu.exec.PageTranslations;
+import org.vtsim.cpu.exec.TranslatedBlock;
 import org.vtsim.cpu.exec.Interpreter;
 import org.vtsim.cpu.system.CpuFeature;
 import org.vtsim.cpu.system.CpuidModel;
@@ -54,6 +59,8 @@ public final class Cpu implements LinearMemory, EventSink {
     /** The decode mode (MODE_64/32/16); recomputed when an instruction reports a mode change. */
     private int mode = -1;
     private DecodedPage fetchPage;
+    /** Block translation, or null when it is off ({@link #setBlockTranslation}). */
+    private Blocks blocks;
     private long fetchLinearPage = -1;
     private long nextEvent = Long.MIN_VALUE;
     /**
@@ -193,6 +200,7 @@ public final class Cpu implements LinearMemory, EventSink {
             }
         }, this);
         this.decodeCache = new DecodeCache(memory);
+        setBlockTranslation(!"false".equals(System.getProperty("vtsim.translate")));
         this.instructionCost = costs.instruction;
         this.eventCost = costs.cycles(Cost.EVENT_DELIVERY);
         SystemUnits units = new SystemUnits(state, this, path, platform, model, () -> counters.cycles);
@@ -703,6 +711,7 @@ public final class Cpu implements LinearMemory, EventSink {
                 }
                 budget--;
                 long start = state.rip;
+                insnStart = start;
                 try {
                     // Fast fetch: 64-bit mode, same linear page as the last fetch (so already
                     // canonical and translated), page still valid, instruction already decoded.
@@ -711,14 +720,25 @@ public final class Cpu implements LinearMemory, EventSink {
                     if (mode != MODE_64 || (start >>> 12) != fetchLinearPage || !page.valid
                             || (insn = page.entries[(int) start & 0xfff]) == null) {
                         insn = fetch(start);
+                        page = mode == MODE_64 ? fetchPage : null; // decoded just now (or a new page)
                     }
-                    insnStart = start;
-                    insnLength = insn.len;
-                    state.rip = mode == MODE_64 ? start + insn.len : (start + insn.len) & 0xffffffffL;
-                    interpreter.execute(insn);
-                    counters.instructions++;
-                    counters.cycles += instructionCost;
+                    if (blocks != null && page != null) {
+                        long ran = blocks.enter(page, (int) start & 0xfff, start, budget);
+                        if (ran > 0) {
+                            budget -= ran - 1;
+                            insn = null;
+                        }
+                    }
+                    if (insn != null) {
+                        insnLength = insn.len;
+                        state.rip = mode == MODE_64 ? start + insn.len : (start + insn.len) & 0xffffffffL;
+                        interpreter.execute(insn);
+                        counters.instructions++;
+                        counters.cycles += instructionCost;
+                    }
                 } catch (CpuFault f) {
+                    start = insnStart; // a translated block's faulting instruction, else this one
+                    budget -= blockRetired();
                     state.rip = start;
                     faultOnUnblockingIret = nmiIret == counters.instructions;
                     nmiIret = -1;
@@ -756,6 +776,7 @@ public final class Cpu implements LinearMemory, EventSink {
                     }
                     interpreter.modeChanged = true;
                 } catch (VmExitSignal x) {
+                    budget -= blockRetired();
                     StopReason r = afterVmExit();
                     if (r != null) {
                         return r;
@@ -886,6 +907,204 @@ public final class Cpu implements LinearMemory, EventSink {
         path.mode64 = m64;
         mode = m64 ? MODE_64 : state.seg[CpuState.CS].isDefaultBig() ? MODE_32 : MODE_16;
         return null;
+    }
+
+    // ---- translated blocks ----
+
+    /**
+     * Turns block translation ({@link BlockTranslator}) on or off; on by default unless the system
+     * property {@code vtsim.translate} is {@code false}. Either way the model's results are the same:
+     * off is for comparing, and for looking at the interpreter alone.
+     */
+    public void setBlockTranslation(boolean on) {
+        blocks = on ? new Blocks(Blocks.HOT) : null;
+    }
+
+    /**
+     * Block translation with a block made once an instruction has started {@code hotRuns} times
+     * (at least 1: then every run of fast forms is translated the first time it is met, which is
+     * how tests drive every instruction through translated code).
+     */
+    public void setBlockTranslation(int hotRuns) {
+        if (hotRuns < 1 || hotRuns > Character.MAX_VALUE) {
+            throw new IllegalArgumentException("hot-run threshold out of range 1-65535: " + hotRuns);
+        }
+        blocks = new Blocks(hotRuns);
+    }
+
+    public boolean blockTranslation() {
+        return blocks != null;
+    }
+
+    /** Instructions this CPU ran inside translated blocks (the rest ran in the interpreter). */
+    public long blockInstructions() {
+        return blocks == null ? 0 : blocks.instructions;
+    }
+
+    /** Instructions a translated block retired before the one that faulted or exited (then forgotten). */
+    private long blockRetired() {
+        if (blocks == null) {
+            return 0;
+        }
+        long k = blocks.retiredBeforeFault;
+        blocks.retiredBeforeFault = 0;
+        return k;
+    }
+
+    /**
+     * The core's side of translated blocks: finds (or makes, once an instruction has run
+     * {@link #HOT} times) the block at a fetch, runs it when nothing can happen at its instruction
+     * boundaries, and keeps the counters, RIP and the instruction start exactly as the one-by-one
+     * loop of {@link #run} would have them wherever anything can look.
+     */
+    private final class Blocks extends BlockContext {
+        /** Runs of an instruction in the interpreter before a block is translated from it, by default. */
+        static final int HOT = 256;
+
+        private final int hot;
+
+        private long rip0;
+        private DecodedPage page;
+        private long bound;
+        private int synced;
+        private int index;
+        long retiredBeforeFault;
+        long instructions;
+
+        Blocks(int hot) {
+            this.hot = hot;
+        }
+
+        /**
+         * At an instruction boundary the loop has passed (no event, no exit) with {@code page} the
+         * fetch page: runs the block at {@code off} and returns the instructions it ran, or 0 when the
+         * interpreter should run this instruction. {@code budget} is what remains after this one.
+         */
+        long enter(DecodedPage page, int off, long rip, long budget) {
+            PageTranslations t = (PageTranslations) page.translations;
+            if (t == null) {
+                page.translations = t = new PageTranslations();
+            }
+            TranslatedBlock b = t.blocks[off];
+            if (b == null) {
+                if (++t.heat[off] < hot) {
+                    return 0;
+                }
+                decodeAhead(page, off, rip);
+                t.blocks[off] = b = BlockTranslator.translate(page.entries, off);
+            }
+            // Within a block nothing but time and the instructions' own memory accesses can make a
+            // boundary differ from the last one: FastOp forms change neither IF, the shadows, HLT,
+            // the mode, nor VMX state. The time each boundary is looked at is checked here (for the
+            // instructions' fixed cost) and in after() (for what they add).
+            if (b.code == null || path.translated || counters.platformTouched || nmiPoll) {
+                return 0;
+            }
+            long limit = nextEvent;
+            if (interpreter.nonRoot) {
+                if (nmiLatched) {
+                    return 0;
+                }
+                limit = Math.min(limit, vmxQuietUntil);
+            }
+            this.page = page;
+            this.bound = limit;
+            long avail = budget + 1; // this instruction's boundary is counted already
+            long total = 0;
+            long linearPage = rip >>> 12;
+            // One block after another while each ends at the boundary the loop would pass without
+            // doing anything: the next one's start on this page, translated, and nothing due.
+            while (true) {
+                int n = b.length;
+                if (n > avail || counters.cycles + (n - 1) * instructionCost >= limit) {
+                    return total;
+                }
+                rip0 = rip;
+                synced = 0;
+                index = 0;
+                int ran;
+                try {
+                    ran = b.code.run(interpreter, b.insns, this);
+                } catch (RuntimeException e) {
+                    sync(index);
+                    instructions += index;
+                    retiredBeforeFault = total + index;
+                    throw e;
+                }
+                sync(ran);
+                instructions += ran;
+                total += ran;
+                avail -= ran;
+                if (ran < n || counters.platformTouched || nmiPoll || !page.valid) {
+                    return total;
+                }
+                if (path.translated && path.translation() != null) {
+                    path.translated = false;
+                    counters.cycles += path.translation().takeCycles();
+                }
+                rip = state.rip;
+                if (rip >>> 12 != linearPage || (b = t.blocks[(int) rip & 0xfff]) == null || b.code == null) {
+                    return total;
+                }
+            }
+        }
+
+        /**
+         * Decodes the instructions a block from {@code off} would hold that have not run yet (a hot
+         * instruction's successors usually have). Only whole instructions inside the page: one that
+         * might cross into the next page would need that page translated, which only a fetch may do.
+         */
+        private void decodeAhead(DecodedPage page, int off, long rip) {
+            long linearPage = rip & ~0xfffL;
+            int o = off;
+            for (int n = 0; n < BlockTranslator.MAX_INSTRUCTIONS && o <= 4096 - Decoder.MAX_LENGTH; n++) {
+                Insn e = page.entries[o];
+                if (e == null) {
+                    try {
+                        e = decodeAt(linearPage | o, page.pageNumber << 12 | o, page, o);
+                    } catch (RuntimeException notAnInstruction) {
+                        return; // raised if and when it is fetched
+                    }
+                }
+                if (e.fast == FastOp.GENERAL || e.fast == FastOp.JCC || e.fast == FastOp.JMP_REL) {
+                    return;
+                }
+                o += e.len;
+            }
+        }
+
+        private void sync(int k) {
+            int d = k - synced;
+            counters.instructions += d;
+            counters.cycles += d * instructionCost;
+            synced = k;
+        }
+
+        @Override
+        public void before(int k, int start, int length) {
+            sync(k);
+            index = k;
+            insnStart = rip0 + start;
+            insnLength = length;
+            state.rip = insnStart + length;
+        }
+
+        @Override
+        public boolean after(int remaining) {
+            if (path.translated && path.translation() != null) {
+                path.translated = false;
+                counters.cycles += path.translation().takeCycles();
+            }
+            // The last instruction ahead starts at the synced count plus the fixed cost of this one and
+            // of those before it (their own extra cycles, if any, are checked after them).
+            return counters.cycles + remaining * instructionCost >= bound || counters.platformTouched || nmiPoll
+                    || !page.valid;
+        }
+
+        @Override
+        public void fallThrough(int length) {
+            state.rip = rip0 + length;
+        }
     }
 
     private void invalidateFetch() {

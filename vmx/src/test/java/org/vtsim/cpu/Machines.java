@@ -54,7 +54,12 @@ public final class Machines {
      * 2 MiB pages) translated by the ept MMU, as a guest kernel would set it up.
      */
     public static Cpu longModePaged(String hex, CostProfile costs) {
-        Cpu cpu = longMode(hex, costs);
+        return longModePaged(hex, costs, new TestPlatform());
+    }
+
+    /** As {@link #longModePaged(String, CostProfile)} on a given platform. */
+    public static Cpu longModePaged(String hex, CostProfile costs, Platform platform) {
+        Cpu cpu = longMode(hex, costs, new SparseMemory(1L << 36), platform);
         SparseMemory mem = (SparseMemory) cpu.memoryPath().ram();
         mem.write64(0x1000, 0x2000 | 3);
         mem.write64(0x2000, 0x3000 | 3);

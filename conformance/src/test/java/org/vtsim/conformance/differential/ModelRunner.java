@@ -26,6 +26,13 @@ final class ModelRunner {
     private final NoDevices platform = new NoDevices();
     private final CostProfile costs = CostProfile.skylake();
     private final byte[] codePage = new byte[Layout.CODE_SIZE];
+    /**
+     * Run the next cases through translated blocks made at first sight (every run of two or more
+     * fast forms), rather than through the interpreter alone.
+     */
+    boolean translate;
+    /** Instructions run inside translated blocks, over all cases. */
+    long translatedInstructions;
 
     MachineState run(TestCase c) {
         java.util.Arrays.fill(codePage, (byte) 0);
@@ -41,7 +48,13 @@ final class ModelRunner {
         System.arraycopy(c.regs(), 0, s.gpr, 0, 16);
         s.setRflags(c.rflags());
         s.rip = Layout.CODE;
+        if (translate) {
+            cpu.setBlockTranslation(1);
+        } else {
+            cpu.setBlockTranslation(false);
+        }
         StopReason why = cpu.run(100_000);
+        translatedInstructions += cpu.blockInstructions();
         byte[] mem = new byte[Layout.DATA_SIZE];
         memory.read(Layout.DATA, mem, 0, mem.length);
         long[] regs = s.gpr.clone();

@@ -10,6 +10,11 @@ public final class DecodedPage {
     public final Insn[] entries = new Insn[4096];
     public int mode;
     public boolean valid = true;
+    /**
+     * What the executing core keeps about these entries beyond decoding (its block translations);
+     * opaque here, and dropped with the entries.
+     */
+    public Object translations;
 
     public DecodedPage(long pageNumber, int mode) {
         this.pageNumber = pageNumber;
@@ -19,6 +24,7 @@ public final class DecodedPage {
     /** Re-targets the page at another decode mode (64-bit / 32-bit / 16-bit default sizes). */
     public void switchMode(int newMode) {
         java.util.Arrays.fill(entries, null);
+        translations = null;
         mode = newMode;
     }
 }

@@ -37,7 +37,9 @@ public final class Decoder {
 
     private ByteSource src;
     private int pos;
-    private final byte[] buf = new byte[15];
+    /** The longest encoding (SDM Vol. 2A 2.3.11). */
+    public static final int MAX_LENGTH = 15;
+    private final byte[] buf = new byte[MAX_LENGTH];
 
     // Scratch fields read by the Insn constructor.
     int sub;
@@ -170,7 +172,7 @@ public final class Decoder {
     }
 
     private int next() {
-        if (pos >= 15) {
+        if (pos >= MAX_LENGTH) {
             throw CpuFault.gp(0);
         }
         int v = src.byteAt(pos) & 0xff;

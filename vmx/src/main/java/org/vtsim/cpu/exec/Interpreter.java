@@ -284,90 +284,52 @@ public final class Interpreter {
     }
 
     public void execute(Insn i) {
-        final long[] g = gpr;
         switch (i.fast) {
-            case FastOp.MOV_RR64 -> g[i.rm] = g[i.reg];
-            case FastOp.MOV_RR32 -> g[i.rm] = g[i.reg] & M32;
-            case FastOp.MOV_RR64_REV -> g[i.reg] = g[i.rm];
-            case FastOp.MOV_RR32_REV -> g[i.reg] = g[i.rm] & M32;
+            case FastOp.MOV_RR64 -> FastForms.movRr64(this, i.rm, i.reg);
+            case FastOp.MOV_RR32 -> FastForms.movRr32(this, i.rm, i.reg);
+            case FastOp.MOV_RR64_REV -> FastForms.movRr64(this, i.reg, i.rm);
+            case FastOp.MOV_RR32_REV -> FastForms.movRr32(this, i.reg, i.rm);
             case FastOp.LOAD64, FastOp.LOAD32, FastOp.MOVZX_B_M32, FastOp.STORE64, FastOp.STORE32 -> loadStore(i);
-            case FastOp.MOV_RI64 -> g[i.reg] = i.imm;
-            case FastOp.MOV_RI32 -> g[i.reg] = i.imm & M32;
-            case FastOp.LEA64 -> g[i.reg] = ea(i);
-            case FastOp.LEA32 -> g[i.reg] = ea(i) & M32;
-            case FastOp.JCC -> {
-                if (flags.condition(i.sub)) {
-                    jumpTo(state.rip + i.imm, i.osz);
-                }
-            }
-            case FastOp.JMP_REL -> jumpTo(state.rip + i.imm, i.osz);
-            case FastOp.MOVZX_B_R32 -> g[i.reg] = g[i.rm] & 0xff;
-            case FastOp.SHIFT_I64 -> g[i.rm] = Alu.shift(flags, i.sub, 8, g[i.rm], (int) i.imm);
-            case FastOp.SHIFT_I32 -> g[i.rm] = Alu.shift(flags, i.sub, 4, g[i.rm] & M32, (int) i.imm) & M32;
-            case FastOp.IMUL_RR64 -> {
-                counters.cycles += multiplyCost;
-                g[i.reg] = Alu.imul(flags, 8, g[i.reg], g[i.rm]);
-            }
-            case FastOp.IMUL_RR32 -> {
-                counters.cycles += multiplyCost;
-                g[i.reg] = Alu.imul(flags, 4, g[i.reg] & M32, g[i.rm] & M32) & M32;
-            }
-            case FastOp.TEST_RR64 -> flags.set(LazyFlags.LOGIC, 8, g[i.rm], g[i.reg], g[i.rm] & g[i.reg]);
-            case FastOp.TEST_RR32 -> {
-                long a = g[i.rm] & M32;
-                long b = g[i.reg] & M32;
-                flags.set(LazyFlags.LOGIC, 4, a, b, a & b);
-            }
-            case FastOp.ADD_RR64 -> g[i.rm] = add(8, g[i.rm], g[i.reg]);
-            case FastOp.ADD_RR32 -> g[i.rm] = add(4, g[i.rm] & M32, g[i.reg] & M32) & M32;
-            case FastOp.SUB_RR64 -> g[i.rm] = sub(8, g[i.rm], g[i.reg]);
-            case FastOp.SUB_RR32 -> g[i.rm] = sub(4, g[i.rm] & M32, g[i.reg] & M32) & M32;
-            case FastOp.AND_RR64 -> g[i.rm] = logic(8, g[i.rm], g[i.reg], g[i.rm] & g[i.reg]);
-            case FastOp.AND_RR32 -> {
-                long a = g[i.rm] & M32;
-                long b = g[i.reg] & M32;
-                g[i.rm] = logic(4, a, b, a & b) & M32;
-            }
-            case FastOp.OR_RR64 -> g[i.rm] = logic(8, g[i.rm], g[i.reg], g[i.rm] | g[i.reg]);
-            case FastOp.OR_RR32 -> {
-                long a = g[i.rm] & M32;
-                long b = g[i.reg] & M32;
-                g[i.rm] = logic(4, a, b, a | b) & M32;
-            }
-            case FastOp.XOR_RR64 -> g[i.rm] = logic(8, g[i.rm], g[i.reg], g[i.rm] ^ g[i.reg]);
-            case FastOp.XOR_RR32 -> {
-                long a = g[i.rm] & M32;
-                long b = g[i.reg] & M32;
-                g[i.rm] = logic(4, a, b, a ^ b) & M32;
-            }
-            case FastOp.CMP_RR64 -> sub(8, g[i.rm], g[i.reg]);
-            case FastOp.CMP_RR32 -> sub(4, g[i.rm] & M32, g[i.reg] & M32);
-            case FastOp.ADD_RI64 -> g[i.rm] = add(8, g[i.rm], i.imm);
-            case FastOp.ADD_RI32 -> g[i.rm] = add(4, g[i.rm] & M32, i.imm) & M32;
-            case FastOp.SUB_RI64 -> g[i.rm] = sub(8, g[i.rm], i.imm);
-            case FastOp.SUB_RI32 -> g[i.rm] = sub(4, g[i.rm] & M32, i.imm) & M32;
-            case FastOp.AND_RI64 -> g[i.rm] = logic(8, g[i.rm], i.imm, g[i.rm] & i.imm);
-            case FastOp.AND_RI32 -> {
-                long a = g[i.rm] & M32;
-                g[i.rm] = logic(4, a, i.imm, a & i.imm) & M32;
-            }
-            case FastOp.OR_RI64 -> g[i.rm] = logic(8, g[i.rm], i.imm, g[i.rm] | i.imm);
-            case FastOp.OR_RI32 -> {
-                long a = g[i.rm] & M32;
-                g[i.rm] = logic(4, a, i.imm, a | i.imm) & M32;
-            }
-            case FastOp.XOR_RI64 -> g[i.rm] = logic(8, g[i.rm], i.imm, g[i.rm] ^ i.imm);
-            case FastOp.XOR_RI32 -> {
-                long a = g[i.rm] & M32;
-                g[i.rm] = logic(4, a, i.imm, a ^ i.imm) & M32;
-            }
-            case FastOp.CMP_RI64 -> sub(8, g[i.rm], i.imm);
-            case FastOp.CMP_RI32 -> sub(4, g[i.rm] & M32, i.imm);
+            case FastOp.MOV_RI64 -> FastForms.movRi64(this, i.reg, i.imm);
+            case FastOp.MOV_RI32 -> FastForms.movRi32(this, i.reg, i.imm);
+            case FastOp.LEA64 -> FastForms.lea64(this, i);
+            case FastOp.LEA32 -> FastForms.lea32(this, i);
+            case FastOp.JCC -> FastForms.jcc(this, i.sub, i.imm, i.osz);
+            case FastOp.JMP_REL -> FastForms.jmpRel(this, i.imm, i.osz);
+            case FastOp.MOVZX_B_R32 -> FastForms.movzxBR32(this, i.reg, i.rm);
+            case FastOp.SHIFT_I64 -> FastForms.shiftI64(this, i.sub, i.rm, (int) i.imm);
+            case FastOp.SHIFT_I32 -> FastForms.shiftI32(this, i.sub, i.rm, (int) i.imm);
+            case FastOp.IMUL_RR64 -> FastForms.imulRr64(this, i.reg, i.rm);
+            case FastOp.IMUL_RR32 -> FastForms.imulRr32(this, i.reg, i.rm);
+            case FastOp.TEST_RR64 -> FastForms.testRr64(this, i.rm, i.reg);
+            case FastOp.TEST_RR32 -> FastForms.testRr32(this, i.rm, i.reg);
+            case FastOp.ADD_RR64 -> FastForms.addRr64(this, i.rm, i.reg);
+            case FastOp.ADD_RR32 -> FastForms.addRr32(this, i.rm, i.reg);
+            case FastOp.SUB_RR64 -> FastForms.subRr64(this, i.rm, i.reg);
+            case FastOp.SUB_RR32 -> FastForms.subRr32(this, i.rm, i.reg);
+            case FastOp.AND_RR64 -> FastForms.andRr64(this, i.rm, i.reg);
+            case FastOp.AND_RR32 -> FastForms.andRr32(this, i.rm, i.reg);
+            case FastOp.OR_RR64 -> FastForms.orRr64(this, i.rm, i.reg);
+            case FastOp.OR_RR32 -> FastForms.orRr32(this, i.rm, i.reg);
+            case FastOp.XOR_RR64 -> FastForms.xorRr64(this, i.rm, i.reg);
+            case FastOp.XOR_RR32 -> FastForms.xorRr32(this, i.rm, i.reg);
+            case FastOp.CMP_RR64 -> FastForms.cmpRr64(this, i.rm, i.reg);
+            case FastOp.CMP_RR32 -> FastForms.cmpRr32(this, i.rm, i.reg);
+            case FastOp.ADD_RI64 -> FastForms.addRi64(this, i.rm, i.imm);
+            case FastOp.ADD_RI32 -> FastForms.addRi32(this, i.rm, i.imm);
+            case FastOp.SUB_RI64 -> FastForms.subRi64(this, i.rm, i.imm);
+            case FastOp.SUB_RI32 -> FastForms.subRi32(this, i.rm, i.imm);
+            case FastOp.AND_RI64 -> FastForms.andRi64(this, i.rm, i.imm);
+            case FastOp.AND_RI32 -> FastForms.andRi32(this, i.rm, i.imm);
+            case FastOp.OR_RI64 -> FastForms.orRi64(this, i.rm, i.imm);
+            case FastOp.OR_RI32 -> FastForms.orRi32(this, i.rm, i.imm);
+            case FastOp.XOR_RI64 -> FastForms.xorRi64(this, i.rm, i.imm);
+            case FastOp.XOR_RI32 -> FastForms.xorRi32(this, i.rm, i.imm);
+            case FastOp.CMP_RI64 -> FastForms.cmpRi64(this, i.rm, i.imm);
+            case FastOp.CMP_RI32 -> FastForms.cmpRi32(this, i.rm, i.imm);
             default -> executeGeneral(i);
         }
     }
-
-    private static final long M32 = 0xffffffffL;
 
     /**
      * The plain loads and stores of {@link #execute}, grouped behind one arm of its switch. As five
@@ -375,33 +337,13 @@ public final class Interpreter {
      * {@link #execute} (DesiredMethodLimit), and Jcc's condition, jumpTo and ea were left as calls.
      */
     private void loadStore(Insn i) {
-        final long[] g = gpr;
         switch (i.fast) {
-            case FastOp.LOAD64 -> g[i.reg] = mem.read(i.seg, ea(i), 8);
-            case FastOp.LOAD32 -> g[i.reg] = mem.read(i.seg, ea(i), 4) & M32;
-            case FastOp.MOVZX_B_M32 -> g[i.reg] = mem.read(i.seg, ea(i), 1) & M32;
-            case FastOp.STORE64 -> mem.write(i.seg, ea(i), 8, g[i.reg]);
-            default -> mem.write(i.seg, ea(i), 4, g[i.reg] & M32); // STORE32
+            case FastOp.LOAD64 -> FastForms.load64(this, i);
+            case FastOp.LOAD32 -> FastForms.load32(this, i);
+            case FastOp.MOVZX_B_M32 -> FastForms.movzxBM32(this, i);
+            case FastOp.STORE64 -> FastForms.store64(this, i);
+            default -> FastForms.store32(this, i);
         }
-    }
-
-    /** ADD with its lazy flags as {@link Alu#alu} records them; returns the unmasked sum. */
-    private long add(int size, long a, long b) {
-        long r = a + b;
-        flags.set(LazyFlags.ADD, size, a, b, r);
-        return r;
-    }
-
-    /** SUB/CMP with its lazy flags as {@link Alu#alu} records them; returns the unmasked difference. */
-    private long sub(int size, long a, long b) {
-        long r = a - b;
-        flags.set(LazyFlags.SUB, size, a, b, r);
-        return r;
-    }
-
-    private long logic(int size, long a, long b, long r) {
-        flags.set(LazyFlags.LOGIC, size, a, b, r);
-        return r;
     }
 
     /** The full dispatch on {@link Insn#op}: every instruction the model implements. */

@@ -1,0 +1,25 @@
+package org.vtsim.cpu.exec;
+
+import org.vtsim.cpu.decode.Insn;
+
+/**
+ * A run of consecutive fast-form instructions of one decoded page, from a hot instruction up to and
+ * including the first branch (or the first instruction that is not a {@link org.vtsim.cpu.decode.FastOp}
+ * form, which the block leaves to the interpreter), with its generated code. {@link #NONE} marks a hot
+ * instruction that starts no block worth translating.
+ */
+public final class TranslatedBlock {
+    /** No block here: the instruction is run by the interpreter for good. */
+    public static final TranslatedBlock NONE = new TranslatedBlock(null, new Insn[0]);
+
+    public final TranslatedCode code;
+    public final Insn[] insns;
+    /** Number of instructions. */
+    public final int length;
+
+    TranslatedBlock(TranslatedCode code, Insn[] insns) {
+        this.code = code;
+        this.insns = insns;
+        this.length = insns.length;
+    }
+}
