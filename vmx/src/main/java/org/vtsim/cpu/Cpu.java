@@ -6,7 +6,6 @@ import org.vtsim.cost.CostProfile;
 import org.vtsim.cpu.decode.DecodeCache;
 import org.vtsim.cpu.decode.DecodedPage;
 import org.vtsim.cpu.decode.Decoder;
-import org.vtsim.cpu.decode.FastOp;
 import org.vtsim.cpu.decode.Insn;
 import org.vtsim.cpu.exec.BlockContext;
 import org.vtsim.cpu.exec.BlockTranslator;
@@ -1066,7 +1065,7 @@ public final class Cpu implements LinearMemory, EventSink {
                         return; // raised if and when it is fetched
                     }
                 }
-                if (e.fast == FastOp.GENERAL || e.fast == FastOp.JCC || e.fast == FastOp.JMP_REL) {
+                if (!BlockTranslator.translatable(e) || BlockTranslator.endsBlock(e)) {
                     return;
                 }
                 o += e.len;

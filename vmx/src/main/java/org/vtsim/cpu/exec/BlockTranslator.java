@@ -4,10 +4,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.vtsim.cpu.decode.FastOp;
 import org.vtsim.cpu.decode.Insn;
+import org.vtsim.cpu.decode.Op;
 
 /**
  * Translates hot runs of fast-form instructions into JVM bytecode, so the JIT compiles each run
@@ -53,11 +56,11 @@ public final class BlockTranslator {
         int o = offset;
         while (o < entries.length && run.size() < MAX_INSTRUCTIONS) {
             Insn i = entries[o];
-            if (i == null || i.fast == FastOp.GENERAL || i.crossesPage) {
+            if (i == null || i.crossesPage || !translatable(i)) {
                 break;
             }
             run.add(i);
-            if (i.fast == FastOp.JCC || i.fast == FastOp.JMP_REL) {
+            if (endsBlock(i)) {
                 break;
             }
             o += i.len;
@@ -68,6 +71,36 @@ public final class BlockTranslator {
         Insn[] insns = run.toArray(new Insn[0]);
         TranslatedCode code = codeFor(classBytes(insns));
         return code == null ? TranslatedBlock.NONE : new TranslatedBlock(code, insns);
+    }
+
+    /**
+     * Instructions a block may hold besides the {@link FastOp} forms: those whose only effects are on
+     * registers, flags, memory (through the segment and paging checks) and cycles, and which no VM-execution
+     * control makes exit (SDM Vol. 3C 25.1). They run through the interpreter's general switch, called
+     * from the block. Not here: anything on segments, control or system state, IF, ports, strings (their
+     * iterations are interruptible), software interrupts, CPUID, PAUSE, RDTSC, RDRAND and the like.
+     */
+    private static final Set<Op> PLAIN = EnumSet.of(Op.MOV_RM_R, Op.MOV_R_RM, Op.MOV_RM_I, Op.MOV_R_I,
+            Op.MOV_ACC_MOFFS, Op.MOV_MOFFS_ACC, Op.MOVZX_B, Op.MOVZX_W, Op.MOVSX_B, Op.MOVSX_W, Op.MOVSXD, Op.LEA,
+            Op.XCHG_RM_R, Op.XCHG_ACC_R, Op.BSWAP, Op.CBW, Op.CWD, Op.XLAT, Op.MOVBE_R_M, Op.MOVBE_M_R,
+            Op.ALU_RM_R, Op.ALU_R_RM, Op.ALU_RM_I, Op.TEST_RM_R, Op.TEST_RM_I, Op.INC, Op.DEC, Op.NEG, Op.NOT,
+            Op.MUL, Op.IMUL1, Op.DIV, Op.IDIV, Op.IMUL_R_RM, Op.IMUL_R_RM_I,
+            Op.SHIFT_1, Op.SHIFT_CL, Op.SHIFT_I, Op.SHLD_I, Op.SHLD_CL, Op.SHRD_I, Op.SHRD_CL,
+            Op.BT_RM_R, Op.BT_RM_I, Op.BSF, Op.BSR, Op.TZCNT, Op.LZCNT, Op.POPCNT, Op.CMOV, Op.SETCC,
+            Op.PUSH_R, Op.POP_R, Op.PUSH_I, Op.PUSH_RM, Op.POP_RM, Op.ENTER, Op.LEAVE,
+            Op.CMPXCHG, Op.CMPXCHG8B, Op.CMPXCHG16B, Op.XADD, Op.NOP, Op.CLC, Op.STC, Op.CMC, Op.LAHF, Op.SAHF);
+    /** Near branches of the general switch: they end a block, as Jcc and JMP do. */
+    private static final Set<Op> PLAIN_BRANCHES = EnumSet.of(Op.JMP_RM, Op.CALL_REL, Op.CALL_RM, Op.RET, Op.RET_I,
+            Op.JRCXZ, Op.LOOP, Op.LOOPE, Op.LOOPNE);
+
+    /** Whether a block may hold {@code i}. */
+    public static boolean translatable(Insn i) {
+        return i.fast != FastOp.GENERAL || PLAIN.contains(i.op) || PLAIN_BRANCHES.contains(i.op);
+    }
+
+    /** Whether {@code i} ends a block (a near branch, taken or not). */
+    public static boolean endsBlock(Insn i) {
+        return i.fast == FastOp.JCC || i.fast == FastOp.JMP_REL || PLAIN_BRANCHES.contains(i.op);
     }
 
     /** Number of generated classes in this JVM. */
@@ -116,8 +149,7 @@ public final class BlockTranslator {
             }
             start += i.len;
         }
-        Insn last = insns[insns.length - 1];
-        if (last.fast != FastOp.JCC && last.fast != FastOp.JMP_REL) {
+        if (!endsBlock(insns[insns.length - 1])) {
             c.aload(3);
             c.iconst(start);
             c.invokevirtual(CONTEXT, "fallThrough", "(I)V");
@@ -133,6 +165,7 @@ public final class BlockTranslator {
      */
     private static boolean announced(Insn i) {
         return switch (i.fast) {
+            case FastOp.GENERAL -> true;
             case FastOp.LOAD64, FastOp.LOAD32, FastOp.MOVZX_B_M32, FastOp.STORE64, FastOp.STORE32,
                     FastOp.JCC, FastOp.JMP_REL, FastOp.IMUL_RR64, FastOp.IMUL_RR32 -> true;
             case FastOp.LEA64, FastOp.LEA32 -> i.base == Insn.RIP;
@@ -143,6 +176,7 @@ public final class BlockTranslator {
     /** Instructions after which time may have moved more than one instruction's cost, or a device was touched. */
     private static boolean checkedAfter(Insn i) {
         return switch (i.fast) {
+            case FastOp.GENERAL -> true;
             case FastOp.LOAD64, FastOp.LOAD32, FastOp.MOVZX_B_M32, FastOp.STORE64, FastOp.STORE32,
                     FastOp.IMUL_RR64, FastOp.IMUL_RR32 -> true;
             default -> false;
@@ -212,7 +246,7 @@ public final class BlockTranslator {
                 c.iconst(i.osz);
                 c.invokestatic(FORMS, "jmpRel", "(" + IP + "JI)V");
             }
-            default -> throw new IllegalArgumentException("not a fast form: " + i);
+            default -> insn(c, "general", k);
         }
     }
 

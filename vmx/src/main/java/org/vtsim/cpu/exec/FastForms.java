@@ -22,6 +22,14 @@ final class FastForms {
     private FastForms() {
     }
 
+    /**
+     * Any other instruction a block may hold ({@link BlockTranslator#translatable}): the interpreter's
+     * general switch, as when it runs alone.
+     */
+    static void general(Interpreter ip, Insn i) {
+        ip.executeGeneral(i);
+    }
+
     // ---- moves ----
 
     static void movRr64(Interpreter ip, int rm, int reg) {

@@ -347,7 +347,7 @@ public final class Interpreter {
     }
 
     /** The full dispatch on {@link Insn#op}: every instruction the model implements. */
-    private void executeGeneral(Insn i) {
+    void executeGeneral(Insn i) {
         switch (i.op) {
             case MOV_RM_R -> writeRm(i, i.osz, getReg(i.reg, i.osz));
             case MOV_R_RM -> setReg(i.reg, i.osz, readRm(i, i.osz));

@@ -34,16 +34,27 @@ class BlockTranslatorTest {
     }
 
     @Test
-    void aBlockStopsBeforeAnInstructionThatIsNotAFastForm() {
-        // add rax,rbx ; add rax,rbx ; push rax ; add rax,rbx
-        TranslatedBlock b = BlockTranslator.translate(page("4801d8 4801d8 50 4801d8"), 0);
+    void aBlockStopsBeforeAnInstructionThatTouchesSystemState() {
+        // add rax,rbx ; add rax,rbx ; pushf (RFLAGS, VM-8086 and IOPL rules) ; add rax,rbx
+        TranslatedBlock b = BlockTranslator.translate(page("4801d8 4801d8 9c 4801d8"), 0);
         assertEquals(2, b.length);
+        // add rax,rbx ; cpuid (exits in VMX non-root operation) ; add rax,rbx
+        assertSame(TranslatedBlock.NONE, BlockTranslator.translate(page("4801d8 0fa2 4801d8"), 0));
     }
 
     @Test
-    void aSingleFastFormIsNotWorthABlock() {
-        // add rax,rbx ; push rax
-        assertSame(TranslatedBlock.NONE, BlockTranslator.translate(page("4801d8 50"), 0));
+    void plainGeneralInstructionsJoinABlockAndNearCallsAndReturnsEndIt() {
+        // add rax,rbx ; push rax ; imul eax,[rbx],3 ; pop rcx ; call +0 ; add rax,rbx
+        TranslatedBlock b = BlockTranslator.translate(page("4801d8 50 6b0303 59 e800000000 4801d8"), 0);
+        assertEquals(5, b.length);
+        // mov rax,[rsp] ; ret
+        assertEquals(2, BlockTranslator.translate(page("488b0424 c3 4801d8"), 0).length);
+    }
+
+    @Test
+    void aSingleInstructionIsNotWorthABlock() {
+        // add rax,rbx ; pushf
+        assertSame(TranslatedBlock.NONE, BlockTranslator.translate(page("4801d8 9c"), 0));
         // a block needs decoded successors: nothing follows here
         assertSame(TranslatedBlock.NONE, BlockTranslator.translate(page("4801d8"), 0));
     }
@@ -56,7 +67,7 @@ class BlockTranslatorTest {
 
     @Test
     void identicalRunsShareOneCodeWhateverTheirAddressAndDifferentOperandsDoNot() {
-        Insn[] entries = page("4801d8 4801d8 4801d8 4801d8 50 4801d8 4801d8 4801c8");
+        Insn[] entries = page("4801d8 4801d8 4801d8 4801d8 9c 4801d8 4801d8 4801c8");
         TranslatedBlock first = BlockTranslator.translate(entries, 0);
         TranslatedBlock second = BlockTranslator.translate(entries, 3);
         TranslatedBlock third = BlockTranslator.translate(entries, 6);
