@@ -1,7 +1,6 @@
 package org.vtsim.cpu.exec;
 
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -114,14 +113,18 @@ public final class BlockTranslator {
         if (code != null || CODES.size() >= MAX_CODES) {
             return code;
         }
-        return CODES.computeIfAbsent(key, k -> define(k.bytes));
+        code = define(bytes); // no computeIfAbsent: its lambda would bootstrap (see ClassFileWriter)
+        TranslatedCode raced = CODES.putIfAbsent(key, code);
+        return raced != null ? raced : code;
     }
 
     private static TranslatedCode define(byte[] bytes) {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClass(bytes, true);
-            return (TranslatedCode) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
-        } catch (Throwable t) {
+            // Reflection rather than a method handle: the first handle invocation sets up the JVM's
+            // method-handle machinery, tens of milliseconds a short run would pay.
+            Class<?> c = MethodHandles.lookup().defineHiddenClass(bytes, true).lookupClass();
+            return (TranslatedCode) c.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError | IllegalArgumentException t) {
             throw new IllegalStateException("block translation produced an unloadable class", t);
         }
     }

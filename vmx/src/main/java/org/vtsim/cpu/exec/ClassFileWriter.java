@@ -41,61 +41,85 @@ final class ClassFileWriter {
 
     // ---- constant pool (JVMS 4.4) ----
 
-    private int entry(String key, int slots, java.util.function.Consumer<Bytes> write) {
+    // Written without lambdas and string concatenation: both bootstrap through invokedynamic on first
+    // use, which costs a short run tens of milliseconds at its first translation.
+
+    /** The index of the entry named {@code key}, or 0 (then the caller writes it and calls {@link #added}). */
+    private int find(String key) {
         Integer i = entries.get(key);
-        if (i != null) {
-            return i;
-        }
+        return i == null ? 0 : i;
+    }
+
+    private int added(String key, int slots) {
         int index = poolCount;
-        write.accept(pool);
         poolCount += slots;
         entries.put(key, index);
         return index;
     }
 
     int utf8(String s) {
-        return entry("U" + s, 1, b -> {
-            b.u1(1);
-            byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8); // names here are ASCII
-            b.u2(bytes.length);
-            b.write(bytes, 0, bytes.length);
-        });
+        String key = "U".concat(s);
+        int i = find(key);
+        if (i != 0) {
+            return i;
+        }
+        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8); // names here are ASCII
+        pool.u1(1);
+        pool.u2(bytes.length);
+        pool.write(bytes, 0, bytes.length);
+        return added(key, 1);
     }
 
     int classRef(String internalName) {
         int name = utf8(internalName);
-        return entry("C" + internalName, 1, b -> {
-            b.u1(7);
-            b.u2(name);
-        });
+        String key = "C".concat(internalName);
+        int i = find(key);
+        if (i != 0) {
+            return i;
+        }
+        pool.u1(7);
+        pool.u2(name);
+        return added(key, 1);
     }
 
     private int nameAndType(String name, String descriptor) {
         int n = utf8(name);
         int d = utf8(descriptor);
-        return entry("N" + name + ' ' + descriptor, 1, b -> {
-            b.u1(12);
-            b.u2(n);
-            b.u2(d);
-        });
+        String key = "N".concat(name).concat(" ").concat(descriptor);
+        int i = find(key);
+        if (i != 0) {
+            return i;
+        }
+        pool.u1(12);
+        pool.u2(n);
+        pool.u2(d);
+        return added(key, 1);
     }
 
     private int memberRef(int tag, String owner, String name, String descriptor) {
         int c = classRef(owner);
         int nt = nameAndType(name, descriptor);
-        return entry("M" + tag + owner + '.' + name + descriptor, 1, b -> {
-            b.u1(tag);
-            b.u2(c);
-            b.u2(nt);
-        });
+        String key = "M".concat(owner).concat(".").concat(name).concat(descriptor);
+        int i = find(key);
+        if (i != 0) {
+            return i;
+        }
+        pool.u1(tag);
+        pool.u2(c);
+        pool.u2(nt);
+        return added(key, 1);
     }
 
     private int longConstant(long v) {
-        return entry("J" + v, 2, b -> {
-            b.u1(5);
-            b.u4((int) (v >>> 32));
-            b.u4((int) v);
-        });
+        String key = "J".concat(Long.toString(v));
+        int i = find(key);
+        if (i != 0) {
+            return i;
+        }
+        pool.u1(5);
+        pool.u4((int) (v >>> 32));
+        pool.u4((int) v);
+        return added(key, 2);
     }
 
     // ---- methods ----
@@ -165,7 +189,7 @@ final class ClassFileWriter {
                 op(0x11);
                 bytes.u2(v);
             } else {
-                throw new IllegalArgumentException("int constant out of sipush range: " + v);
+                throw new IllegalArgumentException("int constant out of sipush range: ".concat(Integer.toString(v)));
             }
         }
 
