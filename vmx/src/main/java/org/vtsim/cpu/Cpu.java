@@ -25,7 +25,8 @@ import org.vtsim.ept.mmu.Mmu;
  * One logical processor running guest code: fetch (through a per-physical-page cache of decoded
  * instructions), execute, and at every instruction boundary accept interrupts and keep the
  * platform's time in step (SDM Vol. 3A 6.6: exceptions and interrupts are taken at instruction
- * boundaries).
+ * boundaries). Hot 64-bit code runs as translated blocks ({@link #setBlockTranslation}), which
+ * change nothing the model computes or counts.
  *
  * <p>A run never throws: architectural faults are delivered through the IDT, a triple fault ends
  * the run with {@link StopReason#SHUTDOWN}, missing features with {@link StopReason#UNSUPPORTED}
@@ -921,7 +922,7 @@ public final class Cpu implements LinearMemory, EventSink {
 
     /**
      * Block translation with a block made once an instruction has started {@code hotRuns} times
-     * (at least 1: then every run of fast forms is translated the first time it is met, which is
+     * (at least 1: then every run of plain instructions is translated the first time it is met, which is
      * how tests drive every instruction through translated code).
      */
     public void setBlockTranslation(int hotRuns) {
@@ -993,9 +994,10 @@ public final class Cpu implements LinearMemory, EventSink {
                 t.blocks[off] = b = BlockTranslator.translate(page.entries, off);
             }
             // Within a block nothing but time and the instructions' own memory accesses can make a
-            // boundary differ from the last one: FastOp forms change neither IF, the shadows, HLT,
-            // the mode, nor VMX state. The time each boundary is looked at is checked here (for the
-            // instructions' fixed cost) and in after() (for what they add).
+            // boundary differ from the last one: the instructions a block holds change neither IF, the
+            // shadows, HLT, the mode, nor VMX state (BlockTranslator.translatable). The time each
+            // boundary is looked at is checked here (for the instructions' fixed cost) and in after()
+            // (for what they add).
             if (b.code == null || path.translated || counters.platformTouched || nmiPoll) {
                 return 0;
             }

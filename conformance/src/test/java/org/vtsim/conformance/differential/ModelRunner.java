@@ -28,7 +28,7 @@ final class ModelRunner {
     private final byte[] codePage = new byte[Layout.CODE_SIZE];
     /**
      * Run the next cases through translated blocks made at first sight (every run of two or more
-     * fast forms), rather than through the interpreter alone.
+     * plain instructions), rather than through the interpreter alone.
      */
     boolean translate;
     /** Instructions run inside translated blocks, over all cases. */

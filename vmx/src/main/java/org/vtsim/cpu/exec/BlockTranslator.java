@@ -12,16 +12,17 @@ import org.vtsim.cpu.decode.Insn;
 import org.vtsim.cpu.decode.Op;
 
 /**
- * Translates hot runs of fast-form instructions into JVM bytecode, so the JIT compiles each run
- * into one piece of host code: no dispatch between the instructions, register numbers, immediates
- * and condition codes folded in. A block is the longest run of {@link FastOp} forms from a hot
- * instruction, ending at the first Jcc/JMP (included) or the first other instruction (left out),
- * within one decoded page and at most {@link #MAX_INSTRUCTIONS} long.
+ * Translates hot runs of plain instructions ({@link #translatable}) into JVM bytecode, so the JIT
+ * compiles each run into one piece of host code: no dispatch between the {@link FastOp} forms, whose
+ * register numbers, immediates and condition codes are folded in. A block is the longest run of plain
+ * instructions from a hot one, ending at the first near branch (included) or the first instruction
+ * that is not plain (left out), within one decoded page and at most {@link #MAX_INSTRUCTIONS} long.
  *
- * <p>The generated code calls {@link FastForms}, the same methods the interpreter's switch calls, and
- * around the instructions that can fault, read RIP or charge cycles of their own it calls the
- * {@link BlockContext}, so a block is indistinguishable from interpreting its instructions one by one:
- * same registers, flags, memory, counters and cycles at every point anything outside can look.
+ * <p>The generated code calls {@link FastForms}, the same methods the interpreter's switches call (the
+ * general switch itself for the plain instructions that are not fast forms), and around the
+ * instructions that can fault, read RIP or charge cycles of their own it calls the {@link BlockContext},
+ * so a block is indistinguishable from interpreting its instructions one by one: same registers,
+ * flags, memory, counters and cycles at every point anything outside can look.
  *
  * <p>Code is shared: the class depends only on the instructions' forms and operands (never on their
  * addresses), so identical runs, in any machine of this JVM, use one class, found by its bytes. At most
@@ -47,8 +48,7 @@ public final class BlockTranslator {
 
     /**
      * The block starting at {@code offset} of a decoded page's entries, or {@link TranslatedBlock#NONE}
-     * when fewer than two fast-form instructions start there (nothing to gain) or the class budget is
-     * spent.
+     * when fewer than two plain instructions start there (nothing to gain) or the class budget is spent.
      */
     public static TranslatedBlock translate(Insn[] entries, int offset) {
         List<Insn> run = new ArrayList<>();
@@ -163,8 +163,9 @@ public final class BlockTranslator {
     }
 
     /**
-     * Instructions the core must see start: those that can fault (memory forms, branches), read RIP
-     * (RIP-relative LEA, branches) or add cycles of their own (IMUL, taken branches, translations).
+     * Instructions the core must see start: those that can fault (memory forms, branches, the general
+     * ones), read RIP (RIP-relative LEA, branches) or add cycles of their own (multiplies and divides,
+     * taken branches, locked accesses, translations).
      */
     private static boolean announced(Insn i) {
         return switch (i.fast) {

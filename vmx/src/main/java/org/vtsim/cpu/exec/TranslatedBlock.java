@@ -3,10 +3,10 @@ package org.vtsim.cpu.exec;
 import org.vtsim.cpu.decode.Insn;
 
 /**
- * A run of consecutive fast-form instructions of one decoded page, from a hot instruction up to and
- * including the first branch (or the first instruction that is not a {@link org.vtsim.cpu.decode.FastOp}
- * form, which the block leaves to the interpreter), with its generated code. {@link #NONE} marks a hot
- * instruction that starts no block worth translating.
+ * A run of consecutive plain instructions of one decoded page ({@link BlockTranslator#translatable}),
+ * from a hot instruction up to and including the first near branch (or up to the first instruction that
+ * is not plain, which the block leaves to the interpreter), with its generated code. {@link #NONE} marks
+ * a hot instruction that starts no block worth translating.
  */
 public final class TranslatedBlock {
     /** No block here: the instruction is run by the interpreter for good. */
