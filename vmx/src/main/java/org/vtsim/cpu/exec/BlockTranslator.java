@@ -31,8 +31,12 @@ import org.vtsim.cpu.decode.Op;
 public final class BlockTranslator {
     /** Longest block, in instructions. */
     public static final int MAX_INSTRUCTIONS = 64;
-    /** Most generated classes kept in one JVM. */
-    public static final int MAX_CODES = 1 << 15;
+    /**
+     * Most generated classes kept in one JVM. Each costs metaspace and, once hot, JIT code cache; the
+     * bundled guests make 70-140, so the cap is there for large guests and long-lived JVMs, to keep the
+     * code cache from filling (the JIT would then stop compiling anything).
+     */
+    public static final int MAX_CODES = 1 << 13;
 
     private static final String SELF = "org/vtsim/cpu/exec/";
     private static final String FORMS = SELF + "FastForms";
