@@ -272,17 +272,18 @@ public final class Interpreter {
 
     // ---- dispatch ----
 
-    /**
-     * Executes one instruction: the common forms ({@link FastOp}) in a switch small enough for the
-     * JIT to inline their work, everything else through {@link #executeGeneral}. Each fast case does
-     * exactly what the general case of its {@link Insn#op} does.
-     */
     /** The instruction ended in a world switch reported by the VMX unit's result (see {@link #worldSwitched}). */
     void worldSwitched() {
         worldSwitched = true;
         modeChanged = true;
     }
 
+    /**
+     * Executes one instruction: the common forms ({@link FastOp}) in a switch small enough for the
+     * JIT to inline their work ({@link FastForms}, which translated blocks call too), everything else
+     * through {@link #executeGeneral}. Each fast case does exactly what the general case of its
+     * {@link Insn#op} does.
+     */
     public void execute(Insn i) {
         switch (i.fast) {
             case FastOp.MOV_RR64 -> FastForms.movRr64(this, i.rm, i.reg);
@@ -346,7 +347,10 @@ public final class Interpreter {
         }
     }
 
-    /** The full dispatch on {@link Insn#op}: every instruction the model implements. */
+    /**
+     * The full dispatch on {@link Insn#op}: every instruction the model implements. Translated blocks
+     * call it for the plain instructions that are not fast forms ({@link FastForms#general}).
+     */
     void executeGeneral(Insn i) {
         switch (i.op) {
             case MOV_RM_R -> writeRm(i, i.osz, getReg(i.reg, i.osz));
