@@ -985,13 +985,14 @@ public final class Cpu implements LinearMemory, EventSink {
             if (t == null) {
                 page.translations = t = new PageTranslations();
             }
-            TranslatedBlock b = t.blocks[off];
+            TranslatedBlock b = t.block(off);
             if (b == null) {
                 if (++t.heat[off] < hot) {
                     return 0;
                 }
                 decodeAhead(page, off, rip);
-                t.blocks[off] = b = BlockTranslator.translate(page.entries, off);
+                b = BlockTranslator.translate(page.entries, off);
+                t.setBlock(off, b);
             }
             // Within a block nothing but time and the instructions' own memory accesses can make a
             // boundary differ from the last one: the instructions a block holds change neither IF, the
@@ -1044,7 +1045,7 @@ public final class Cpu implements LinearMemory, EventSink {
                     counters.cycles += path.translation().takeCycles();
                 }
                 rip = state.rip;
-                if (rip >>> 12 != linearPage || (b = t.blocks[(int) rip & 0xfff]) == null || b.code == null) {
+                if (rip >>> 12 != linearPage || (b = t.block((int) rip & 0xfff)) == null || b.code == null) {
                     return total;
                 }
             }

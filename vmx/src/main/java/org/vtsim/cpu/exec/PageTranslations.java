@@ -8,5 +8,19 @@ package org.vtsim.cpu.exec;
  */
 public final class PageTranslations {
     public final char[] heat = new char[4096];
-    public final TranslatedBlock[] blocks = new TranslatedBlock[4096];
+    /** By offset; made with the page's first translation (most pages that run never get hot). */
+    private TranslatedBlock[] blocks;
+
+    /** The block (or {@link TranslatedBlock#NONE}) translated at {@code offset}, or null. */
+    public TranslatedBlock block(int offset) {
+        TranslatedBlock[] b = blocks;
+        return b == null ? null : b[offset];
+    }
+
+    public void setBlock(int offset, TranslatedBlock block) {
+        if (blocks == null) {
+            blocks = new TranslatedBlock[4096];
+        }
+        blocks[offset] = block;
+    }
 }
