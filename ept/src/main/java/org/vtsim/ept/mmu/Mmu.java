@@ -322,6 +322,10 @@ public final class Mmu {
      * globals. The CPU checks the type and descriptor (#GP) before calling.
      */
     public void invpcid(int type, int targetPcid, long la) {
+        if (type == 2) {
+            flushContextTag(); // one invalidation, counted there
+            return;
+        }
         counters.invalidations++;
         switch (type) {
             case 0 -> {
@@ -342,7 +346,6 @@ public final class Mmu {
                 stlb.invalidateContext(targetPcid, tag, true);
                 psc.invalidatePcid(targetPcid);
             }
-            case 2 -> flushContextTag();
             case 3 -> {
                 itlb.invalidateContext(-1, tag, true);
                 dtlb.invalidateContext(-1, tag, true);

@@ -180,6 +180,17 @@ class MmuExamplesTest {
         assertEquals(0xa000_0000L, mmu.translate(LA, Access.READ));
     }
 
+    /** Each INVPCID is one invalidation operation, whatever its type (type 2 once counted twice). */
+    @Test
+    void everyInvpcidTypeCountsOneInvalidation() {
+        Mmu mmu = fourLevel(false, FLAGS | D);
+        for (int type = 0; type <= 3; type++) {
+            long before = mmu.counters().invalidations;
+            mmu.invpcid(type, 0, LA);
+            assertEquals(before + 1, mmu.counters().invalidations, "INVPCID type " + type);
+        }
+    }
+
     /** Found by StaleTranslationsTest: type 0 must cut a canonical upper-half address like translate does. */
     @Test
     void invpcidIndividualAddressReachesUpperHalfCanonicalAddresses() {
