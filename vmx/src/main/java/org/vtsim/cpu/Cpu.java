@@ -25,8 +25,8 @@ import org.vtsim.ept.mmu.Mmu;
  * One logical processor running guest code: fetch (through a per-physical-page cache of decoded
  * instructions), execute, and at every instruction boundary accept interrupts and keep the
  * platform's time in step (SDM Vol. 3A 6.6: exceptions and interrupts are taken at instruction
- * boundaries). Hot 64-bit code runs as translated blocks ({@link #setBlockTranslation}), which
- * change nothing the model computes or counts.
+ * boundaries). Hot 64-bit code, and 32-bit code under a flat code segment, runs as translated blocks
+ * ({@link #setBlockTranslation}), which change nothing the model computes or counts.
  *
  * <p>A run never throws: architectural faults are delivered through the IDT, a triple fault ends
  * the run with {@link StopReason#SHUTDOWN}, missing features with {@link StopReason#UNSUPPORTED}
@@ -720,7 +720,9 @@ public final class Cpu implements LinearMemory, EventSink {
                     if (mode != MODE_64 || (start >>> 12) != fetchLinearPage || !page.valid
                             || (insn = page.entries[(int) start & 0xfff]) == null) {
                         insn = fetch(start);
-                        page = mode == MODE_64 ? fetchPage : null; // decoded just now (or a new page)
+                        // Decoded just now (or on a new page). Outside 64-bit mode blocks need flat 32-bit
+                        // code, where the offset of EIP in its page is that of the linear address.
+                        page = mode == MODE_64 || mode == MODE_32 && flatCode() ? fetchPage : null;
                     }
                     if (blocks != null && page != null) {
                         long ran = blocks.enter(page, (int) start & 0xfff, start, budget);
@@ -941,6 +943,15 @@ public final class Cpu implements LinearMemory, EventSink {
         return blocks == null ? 0 : blocks.instructions;
     }
 
+    /**
+     * CS with base 0 and limit 4 GiB - 1, as flat 32-bit code has it (SDM Vol. 3A 3.2.1): EIP is the linear
+     * address and no instruction below 4 GiB passes the limit.
+     */
+    private boolean flatCode() {
+        Segment cs = state.seg[CpuState.CS];
+        return cs.base == 0 && cs.limit == 0xffffffffL;
+    }
+
     /** Instructions a translated block retired before the one that faulted or exited (then forgotten). */
     private long blockRetired() {
         if (blocks == null) {
@@ -1002,6 +1013,7 @@ public final class Cpu implements LinearMemory, EventSink {
             if (b.code == null || path.translated || counters.platformTouched || nmiPoll) {
                 return 0;
             }
+
             long limit = nextEvent;
             if (interpreter.nonRoot) {
                 if (nmiLatched) {
@@ -1019,6 +1031,10 @@ public final class Cpu implements LinearMemory, EventSink {
             while (true) {
                 int n = b.length;
                 if (n > avail || counters.cycles + (n - 1) * instructionCost >= limit) {
+                    return total;
+                }
+                if (mode != MODE_64 && rip + b.bytes > 1L << 32) {
+                    // Flat 32-bit code (the only kind that gets here): the block must not wrap EIP.
                     return total;
                 }
                 rip0 = rip;

@@ -25,6 +25,10 @@ class BlockBoundaryTimingTest {
     // loop: mov rax,[rbx+rsi*8]; add rcx,rax; imul rdx,rcx; mov [rbx+rsi*8+8],rdx;
     //       add rsi,rdi; and rsi,r8; sub r9,1; jnz loop; hlt
     private static final String LOOP = "488b04f3 4801c1 480fafd1 488954f308 4801fe 4c21c6 4983e901 75e4 f4";
+    // The same in 32-bit protected mode (flat segments, paging off):
+    // loop: mov eax,[ebx+esi*4]; add ecx,eax; imul edx,ecx; mov [ebx+esi*4+4],edx;
+    //       add esi,edi; and esi,0x3ffe; sub ebp,1; jnz loop; hlt
+    private static final String LOOP32 = "8b04b3 01c1 0fafd1 8954b304 01fe 81e6fe3f0000 83ed01 75e7 f4";
 
     /** A platform whose next event moves on by a random interval each time it is reached. */
     private static final class LoggingPlatform extends NoDevices {
@@ -54,9 +58,11 @@ class BlockBoundaryTimingTest {
         }
     }
 
-    private static List<String> run(long seed, int meanInterval, int iterations, long stride, int hot) {
+    private static List<String> run(long seed, int meanInterval, int iterations, long stride, int hot,
+            boolean longMode) {
         LoggingPlatform platform = new LoggingPlatform(seed, meanInterval);
-        Cpu cpu = Machines.longModePaged(LOOP, CostProfile.skylake(), platform);
+        Cpu cpu = longMode ? Machines.longModePaged(LOOP, CostProfile.skylake(), platform)
+                : Machines.protectedMode(LOOP32, CostProfile.skylake(), platform);
         platform.cpu = cpu;
         if (hot == 0) {
             cpu.setBlockTranslation(false);
@@ -64,13 +70,18 @@ class BlockBoundaryTimingTest {
             cpu.setBlockTranslation(hot);
         }
         long[] g = cpu.state().gpr;
-        g[3] = 0x1000_0000L; // rbx: data from 256 MiB
-        g[6] = 0; // rsi
-        g[7] = stride; // rdi: index stride (8-byte elements)
-        g[8] = (512L << 20) / 8 - 1 & ~1L; // r8: keeps the index within 512 MiB, even
-        g[9] = iterations; // r9
         g[1] = 1;
         g[2] = 3;
+        g[6] = 0; // rsi
+        g[7] = stride; // rdi: index stride
+        if (longMode) {
+            g[3] = 0x1000_0000L; // rbx: data from 256 MiB
+            g[8] = (512L << 20) / 8 - 1 & ~1L; // r8: keeps the index within 512 MiB, even
+            g[9] = iterations; // r9
+        } else {
+            g[3] = 0x10_0000L; // ebx: data from 1 MiB
+            g[5] = iterations; // ebp
+        }
         StopReason why = cpu.run(10_000_000);
         assertEquals(StopReason.HALTED, why, cpu.stopDetail());
         List<String> log = new ArrayList<>(platform.log);
@@ -81,11 +92,21 @@ class BlockBoundaryTimingTest {
 
     @Test
     void devicesAreAdvancedAtTheSameBoundariesWithTranslatedBlocks() {
+        sameBoundaries(true);
+    }
+
+    /** The same with 32-bit code under a flat code segment, which blocks also run. */
+    @Test
+    void devicesAreAdvancedAtTheSameBoundariesWithTranslatedBlocksOf32BitCode() {
+        sameBoundaries(false);
+    }
+
+    private static void sameBoundaries(boolean longMode) {
         qt().withExamples(40).forAll(longs().all(), integers().between(5, 400), integers().between(300, 3000),
                 longs().between(1, 1 << 20)).checkAssert((seed, interval, iterations, stride) -> {
-                    List<String> interpreted = run(seed, interval, iterations, stride, 0);
+                    List<String> interpreted = run(seed, interval, iterations, stride, 0, longMode);
                     for (int hot : new int[] {1, 256}) {
-                        List<String> translated = run(seed, interval, iterations, stride, hot);
+                        List<String> translated = run(seed, interval, iterations, stride, hot, longMode);
                         String tail = translated.get(translated.size() - 1);
                         assertTrue(tail.endsWith("blocks=true"), "no block ran (hot " + hot + ")");
                         translated.set(translated.size() - 1, tail.replace("blocks=true", "blocks=false"));

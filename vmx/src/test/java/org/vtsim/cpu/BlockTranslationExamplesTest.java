@@ -57,6 +57,37 @@ class BlockTranslationExamplesTest {
     }
 
     /**
+     * 32-bit code runs in blocks only under a flat code segment: with a CS base other than 0, EIP is not
+     * the linear address blocks are found by, so the interpreter runs it alone, with the same results.
+     */
+    @Test
+    void codeUnderACodeSegmentWithABaseIsNotTranslated() {
+        // loop: add eax,ebx ; add eax,ecx ; sub edx,1 ; jnz loop ; hlt
+        String code = "01d8 01c8 83ea01 75f7 f4";
+        long[] outcome = new long[2];
+        for (int hot : new int[] {0, 1}) {
+            Cpu cpu = Machines.protectedMode(code, CostProfile.skylake());
+            if (hot == 0) {
+                cpu.setBlockTranslation(false);
+            } else {
+                cpu.setBlockTranslation(hot);
+            }
+            CpuState s = cpu.state();
+            s.seg[CpuState.CS].base = 0x1000;
+            s.seg[CpuState.CS].limit = 0xffffeL;
+            s.rip = Machines.CODE - 0x1000; // the same linear address
+            s.gpr[1] = 3;
+            s.gpr[2] = 1000;
+            s.gpr[3] = 5;
+            assertEquals(StopReason.HALTED, cpu.run(100_000), cpu.stopDetail());
+            assertEquals(0, cpu.blockInstructions());
+            outcome[hot] = cpu.cycles() * 31 + s.gpr[0];
+            assertEquals(8000, s.gpr[0]);
+        }
+        assertEquals(outcome[0], outcome[1]);
+    }
+
+    /**
      * A page fault in the middle of a block: the instructions before it are retired and counted, RIP
      * and CR2 name the faulting load (SDM Vol. 3A 6.5: a fault is reported at the faulting
      * instruction), the rest of the block does not run.

@@ -75,8 +75,13 @@ public final class Machines {
 
     /** A CPU in 32-bit protected mode (flat 4 GiB segments, paging off) with {@code hex} at {@link #CODE}. */
     public static Cpu protectedMode(String hex, CostProfile costs) {
+        return protectedMode(hex, costs, new TestPlatform());
+    }
+
+    /** As {@link #protectedMode(String, CostProfile)} on a given platform. */
+    public static Cpu protectedMode(String hex, CostProfile costs, Platform platform) {
         SparseMemory mem = new SparseMemory(1L << 36);
-        Cpu cpu = new Cpu(mem, new TestPlatform(), costs);
+        Cpu cpu = new Cpu(mem, platform, costs);
         byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
         mem.write(CODE, code, 0, code.length);
         CpuState s = cpu.state();

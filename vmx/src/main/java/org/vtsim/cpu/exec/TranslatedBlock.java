@@ -16,10 +16,17 @@ public final class TranslatedBlock {
     public final Insn[] insns;
     /** Number of instructions. */
     public final int length;
+    /** Number of bytes the instructions take. */
+    public final int bytes;
 
     TranslatedBlock(TranslatedCode code, Insn[] insns) {
         this.code = code;
         this.insns = insns;
         this.length = insns.length;
+        int n = 0;
+        for (Insn i : insns) {
+            n += i.len;
+        }
+        this.bytes = n;
     }
 }
