@@ -934,10 +934,6 @@ public final class Cpu implements LinearMemory, EventSink {
         blocks = new Blocks(hotRuns);
     }
 
-    public boolean blockTranslation() {
-        return blocks != null;
-    }
-
     /** Instructions this CPU ran inside translated blocks (the rest ran in the interpreter). */
     public long blockInstructions() {
         return blocks == null ? 0 : blocks.instructions;
@@ -977,8 +973,8 @@ public final class Cpu implements LinearMemory, EventSink {
         private long rip0;
         private DecodedPage page;
         private long bound;
+        /** Instructions of the running block whose cost is in the counters (the one now announced, at a fault). */
         private int synced;
-        private int index;
         long retiredBeforeFault;
         long instructions;
 
@@ -1039,14 +1035,13 @@ public final class Cpu implements LinearMemory, EventSink {
                 }
                 rip0 = rip;
                 synced = 0;
-                index = 0;
                 int ran;
                 try {
                     ran = b.code.run(interpreter, b.insns, this);
                 } catch (RuntimeException e) {
-                    sync(index);
-                    instructions += index;
-                    retiredBeforeFault = total + index;
+                    // Only announced instructions can fault, and before() synced up to the faulting one.
+                    instructions += synced;
+                    retiredBeforeFault = total + synced;
                     throw e;
                 }
                 sync(ran);
@@ -1101,7 +1096,6 @@ public final class Cpu implements LinearMemory, EventSink {
         @Override
         public void before(int k, int start, int length) {
             sync(k);
-            index = k;
             insnStart = rip0 + start;
             insnLength = length;
             state.rip = insnStart + length;
